@@ -1,0 +1,40 @@
+import { ModelEntry, type PriceHistoryItem, type Prices, type SourceRef } from "../../schemas/model-entry.ts";
+import { comparePriceKeys } from "../../schemas/price-key.ts";
+
+/**
+ * The one writer of catalog files: keys in schema order, prices in price-key order,
+ * 2-space indent, final newline. Loading and re-serializing an unchanged entry gives the same bytes,
+ * so a pull request diff shows only what changed.
+ */
+export function serializeEntry(entry: ModelEntry): string {
+  return `${JSON.stringify(canonicalEntry(entry), null, 2)}\n`;
+}
+
+function canonicalEntry(entry: ModelEntry): ModelEntry {
+  // Rebuild each object in the order its schema declares its keys.
+  const ordered = pickInOrder(entry, Object.keys(ModelEntry.shape)) as ModelEntry;
+  ordered.prices = canonicalPrices(entry.prices);
+  ordered.priceHistory = entry.priceHistory.map((item) =>
+    pickInOrder(item, ["price", "usd", "unit", "from", "until"]),
+  ) as PriceHistoryItem[];
+  ordered.sources = entry.sources.map((s) => pickInOrder(s, ["source", "url", "file", "note"])) as SourceRef[];
+  return ordered;
+}
+
+function canonicalPrices(prices: Prices): Prices {
+  const out: Prices = {};
+  for (const key of Object.keys(prices).sort(comparePriceKeys)) {
+    const price = prices[key]!;
+    out[key] = { usd: price.usd, unit: price.unit };
+  }
+  return out;
+}
+
+function pickInOrder<T extends object>(value: T, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}

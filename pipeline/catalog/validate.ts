@@ -1,0 +1,86 @@
+import path from "node:path";
+import { entryRelativePath, type ModelEntry } from "../../schemas/model-entry.ts";
+import {
+  type CatalogFile,
+  type CatalogProblem,
+  listCatalogFiles,
+  readCatalogFile,
+  toJsonPointer,
+} from "./load.ts";
+
+export interface Catalog {
+  dir: string;
+  files: CatalogFile[];
+  /** Valid entries by id. */
+  entries: Map<string, { entry: ModelEntry; file: CatalogFile }>;
+  problems: CatalogProblem[];
+}
+
+/**
+ * Load every catalog file and check it against the schema and the rules that span a file's
+ * path or several files: the id matches the path, ids are unique, history is ordered.
+ */
+export async function loadCatalog(catalogDir: string): Promise<Catalog> {
+  let relativePaths: string[];
+  try {
+    relativePaths = await listCatalogFiles(catalogDir);
+  } catch (err) {
+    return {
+      dir: catalogDir,
+      files: [],
+      entries: new Map(),
+      problems: [{ file: catalogDir, pointer: "", message: `cannot read catalog directory: ${(err as Error).message}` }],
+    };
+  }
+  const files = await Promise.all(relativePaths.map((p) => readCatalogFile(catalogDir, p)));
+  const problems: CatalogProblem[] = [];
+  const entries = new Map<string, { entry: ModelEntry; file: CatalogFile }>();
+  for (const file of files) {
+    problems.push(...file.problems);
+    if (!file.entry) continue;
+    const fileProblems = entryRules(file.entry, path.join(catalogDir, file.relativePath), file.relativePath);
+    problems.push(...fileProblems);
+    const first = entries.get(file.entry.id);
+    if (first) {
+      problems.push({
+        file: path.join(catalogDir, file.relativePath),
+        pointer: "/id",
+        message: `duplicate id ${file.entry.id}: also in ${path.join(catalogDir, first.file.relativePath)}`,
+      });
+      continue;
+    }
+    if (fileProblems.length === 0) entries.set(file.entry.id, { entry: file.entry, file });
+  }
+  if (files.length === 0 && problems.length === 0) {
+    problems.push({ file: catalogDir, pointer: "", message: "no catalog files found (expected <vendor>/<model>.json)" });
+  }
+  return { dir: catalogDir, files, entries, problems };
+}
+
+/** Rules of one entry that the JSON Schema cannot express. */
+export function entryRules(entry: ModelEntry, displayPath: string, relativePath: string): CatalogProblem[] {
+  const problems: CatalogProblem[] = [];
+  const at = (segments: PropertyKey[], message: string) =>
+    problems.push({ file: displayPath, pointer: toJsonPointer(segments), message });
+
+  const expectedPath = entryRelativePath(entry.id);
+  if (expectedPath !== relativePath) {
+    at(["id"], `id ${entry.id} belongs in ${expectedPath}, not ${relativePath}`);
+  }
+  if (!entry.id.startsWith(`${entry.vendor}/`)) {
+    at(["vendor"], `vendor "${entry.vendor}" does not match id ${entry.id}`);
+  }
+  entry.priceHistory.forEach((item, i) => {
+    if (item.from !== undefined && item.from > item.until) {
+      at(["priceHistory", i, "from"], `from ${item.from} is after until ${item.until}`);
+    }
+    if (item.until > entry.lastVerified) {
+      at(["priceHistory", i, "until"], `until ${item.until} is after lastVerified ${entry.lastVerified}`);
+    }
+    const previous = entry.priceHistory[i - 1];
+    if (previous && previous.until < item.until) {
+      at(["priceHistory", i, "until"], `history must be newest first: ${item.until} comes after ${previous.until}`);
+    }
+  });
+  return problems;
+}

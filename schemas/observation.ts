@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { IsoDate, ModelId, Usd } from "./model-entry.ts";
+import { PriceKey, Unit } from "./price-key.ts";
+
+/** One price read off a vendor page. */
+export const Observation = z.strictObject({
+  model: ModelId,
+  price: PriceKey,
+  usd: Usd,
+  unit: Unit,
+  /** Set when the page announces this price for a later day: it is not the current price before then. */
+  effectiveFrom: IsoDate.optional(),
+  /** Set when the page says this price holds only up to (and including) this day. */
+  effectiveUntil: IsoDate.optional(),
+  /** The page text the price was read from (a table row or sentence), kept as evidence for reviewers. */
+  evidence: z.string().optional(),
+});
+export type Observation = z.infer<typeof Observation>;
+
+/** Something the extractor could not read, and where on the page. */
+export const Problem = z.strictObject({
+  message: z.string().min(1),
+  where: z.string().min(1),
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const ExtractionStatus = z.enum(["ok", "partial", "failed"]);
+export type ExtractionStatus = z.infer<typeof ExtractionStatus>;
+
+/** What one source made of one page: the contract of `catalog extract`. */
+export const Extraction = z.strictObject({
+  source: z.string().min(1),
+  status: ExtractionStatus,
+  observations: z.array(Observation),
+  /** Models the page lists whose name the source cannot map to a catalog id: reported, never guessed. */
+  untracked: z.array(z.strictObject({ name: z.string(), where: z.string() })),
+  problems: z.array(Problem),
+});
+export type Extraction = z.infer<typeof Extraction>;

@@ -1,0 +1,119 @@
+import { z } from "zod";
+
+/**
+ * Price keys: `[<tier>/]<dimension>[@<condition>]`.
+ *
+ *   input                     standard tier, default condition
+ *   batch/output              batch tier
+ *   input@over_200k           standard tier, prompts over 200k tokens
+ *   fast/input@over_200k      both
+ *   image:low:1024x1024       one generated image of that quality and size
+ *
+ * The grammar lives here once; the catalog schema, the extractors and the diff all use it.
+ */
+export const TIERS = ["batch", "flex", "priority", "fast"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** Token dimensions are priced in USD per 1M tokens. */
+export const TOKEN_DIMENSIONS = [
+  "input",
+  "cached_input",
+  "cache_write",
+  "cache_write_5m",
+  "cache_write_1h",
+  "output",
+  "image_input",
+  "image_cached_input",
+  "image_output",
+] as const;
+
+export const UNITS = ["1M tokens", "image"] as const;
+export const Unit = z.enum(UNITS);
+export type Unit = z.infer<typeof Unit>;
+
+const TIER_RE = `(?:(${TIERS.join("|")})/)?`;
+const DIMENSION_RE = `(${TOKEN_DIMENSIONS.join("|")}|image(?::[a-z][a-z0-9_]*:[1-9][0-9]*x[1-9][0-9]*)?)`;
+const CONDITION_RE = `(?:@([a-z][a-z0-9_]*))?`;
+export const PRICE_KEY_PATTERN = `^${TIER_RE}${DIMENSION_RE}${CONDITION_RE}$`;
+const PRICE_KEY_RE = new RegExp(PRICE_KEY_PATTERN);
+
+export const PriceKey = z
+  .string()
+  .regex(PRICE_KEY_RE, {
+    message:
+      "not a price key: expected [batch|flex|priority|fast/]<dimension>[@condition], e.g. input, batch/output, input@over_200k, image:low:1024x1024",
+  })
+  .describe(
+    "Price key `[<tier>/]<dimension>[@<condition>]`: tier absent for standard, else batch/flex/priority/fast; " +
+      "dimension one of input, cached_input, cache_write, cache_write_5m, cache_write_1h, output (USD per 1M tokens), " +
+      "image_input, image_cached_input, image_output (USD per 1M image tokens), image:<quality>:<WxH> or image (USD per image); " +
+      "condition e.g. over_200k, long, peak, off_peak.",
+  );
+export type PriceKey = z.infer<typeof PriceKey>;
+
+export interface ParsedPriceKey {
+  tier: Tier | undefined;
+  dimension: string;
+  condition: string | undefined;
+}
+
+export function parsePriceKey(key: string): ParsedPriceKey | undefined {
+  const m = PRICE_KEY_RE.exec(key);
+  if (!m) return undefined;
+  return { tier: m[1] as Tier | undefined, dimension: m[2]!, condition: m[3] };
+}
+
+export function formatPriceKey(parts: ParsedPriceKey): string {
+  return `${parts.tier ? `${parts.tier}/` : ""}${parts.dimension}${parts.condition ? `@${parts.condition}` : ""}`;
+}
+
+/** The unit a price key is quoted in: per image for image dimensions, per 1M tokens otherwise. */
+export function unitOf(key: string): Unit | undefined {
+  const parsed = parsePriceKey(key);
+  if (!parsed) return undefined;
+  return parsed.dimension === "image" || parsed.dimension.startsWith("image:") ? "image" : "1M tokens";
+}
+
+const QUALITY_ORDER = ["low", "standard", "medium", "high", "hd"];
+
+/**
+ * Canonical order of price keys in a catalog file: standard tier first, then batch, flex, priority, fast;
+ * within a tier by dimension as listed above (per-image keys by quality, then size); then the default
+ * condition before the others, alphabetically. A reader sees "input, cached_input, output" in that order.
+ */
+export function comparePriceKeys(a: string, b: string): number {
+  const pa = parsePriceKey(a);
+  const pb = parsePriceKey(b);
+  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
+  const tierRank = (t: Tier | undefined) => (t === undefined ? 0 : TIERS.indexOf(t) + 1);
+  const dimRank = (d: string) => {
+    const i = (TOKEN_DIMENSIONS as readonly string[]).indexOf(d);
+    return i >= 0 ? i : TOKEN_DIMENSIONS.length + (d === "image" ? 0 : 1);
+  };
+  const diff =
+    tierRank(pa.tier) - tierRank(pb.tier) ||
+    dimRank(pa.dimension) - dimRank(pb.dimension) ||
+    compareImageDimensions(pa.dimension, pb.dimension) ||
+    (pa.condition === undefined ? 0 : 1) - (pb.condition === undefined ? 0 : 1);
+  if (diff !== 0) return diff;
+  const ca = pa.condition ?? "";
+  const cb = pb.condition ?? "";
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+
+function compareImageDimensions(a: string, b: string): number {
+  if (!a.startsWith("image:") || !b.startsWith("image:")) return 0;
+  const [, qa = "", sa = ""] = a.split(":");
+  const [, qb = "", sb = ""] = b.split(":");
+  const rank = (q: string) => {
+    const i = QUALITY_ORDER.indexOf(q);
+    return i >= 0 ? i : QUALITY_ORDER.length;
+  };
+  const area = (s: string) => s.split("x").reduce((p, n) => p * Number(n), 1);
+  return (
+    rank(qa) - rank(qb) ||
+    (qa < qb ? -1 : qa > qb ? 1 : 0) ||
+    area(sa) - area(sb) ||
+    (sa < sb ? -1 : sa > sb ? 1 : 0)
+  );
+}
