@@ -57,6 +57,32 @@ program
   });
 
 program
+  .command("extract")
+  .description("read one saved page with one source and print what it found, as JSON")
+  .argument("<source-id>", "e.g. openai-pricing")
+  .requiredOption("--file <path>", "the saved page")
+  .option("--format <format>", "markdown or html (default: from the file name, else the source's own)")
+  .action(async (sourceId: string, opts: { file: string; format?: string }) => {
+    const { SOURCES, sourceById } = await import("./sources/index.ts");
+    const source = sourceById(sourceId);
+    if (!source) {
+      console.error(`unknown source "${sourceId}"; known: ${SOURCES.map((s) => s.id).join(", ")}`);
+      process.exitCode = 2;
+      return;
+    }
+    const format = opts.format ?? (/\.html?$/i.test(opts.file) ? "html" : source.format);
+    if (format !== "markdown" && format !== "html") {
+      console.error(`--format must be markdown or html, not "${format}"`);
+      process.exitCode = 2;
+      return;
+    }
+    const body = await readFile(opts.file, "utf8");
+    const extraction = source.extract(body, format);
+    process.stdout.write(`${JSON.stringify(extraction, null, 2)}\n`);
+    if (extraction.status !== "ok") process.exitCode = 1;
+  });
+
+program
   .command("schema")
   .description(`regenerate ${JSON_SCHEMA_PATH} from the zod schema`)
   .option("--check", "exit 1 if the committed file is out of date")

@@ -1,0 +1,129 @@
+import type { CheerioAPI } from "cheerio";
+import type { AnyNode, Element } from "domhandler";
+import { cleanText } from "./document.ts";
+
+/** A table read off a page, with merged cells expanded and the text around it that names it. */
+export interface PageTable {
+  /** 0-based position among the page's tables, for problem messages: "table 3". */
+  index: number;
+  /** Header cells (the `<thead>` row, or the first row when there is none). */
+  header: string[];
+  /** Body rows; a cell spanning rows or columns is repeated into every slot it covers. */
+  rows: TableRow[];
+  /** The headings above the table, outermost first: ["Image generation", "Standard pricing data"]. */
+  headings: string[];
+  /** Short text blocks between the nearest heading and the table (e.g. a "Batch" tab label), in order. */
+  preface: string[];
+}
+
+export interface TableRow {
+  cells: string[];
+  /** Which cells were filled from a rowspan above rather than written in this row. */
+  inherited: boolean[];
+  /** The row as written on the page, for evidence and problem messages. */
+  text: string;
+}
+
+/** Read every `<table>` of a document, in page order. */
+export function readTables($: CheerioAPI): PageTable[] {
+  const tables: PageTable[] = [];
+  $("table").each((index, table) => {
+    const grid = expandGrid($, table);
+    const hasHead = $(table).find("thead tr").length > 0;
+    const [first, ...rest] = grid;
+    tables.push({
+      index,
+      header: first?.cells ?? [],
+      rows: hasHead || grid.length > 0 ? rest : [],
+      ...context($, table),
+    });
+  });
+  return tables;
+}
+
+/** Rows of `<tr>`s with `rowspan`/`colspan` expanded into a rectangular-enough grid. */
+function expandGrid($: CheerioAPI, table: Element): TableRow[] {
+  const rows: TableRow[] = [];
+  // Cells still owed to later rows by a rowspan: column → { text, rows left }.
+  const pending = new Map<number, { text: string; left: number }>();
+  $(table)
+    .find("tr")
+    .each((_, tr) => {
+      const cells: string[] = [];
+      const inherited: boolean[] = [];
+      let col = 0;
+      const fillPending = () => {
+        for (let p = pending.get(col); p; p = pending.get(col)) {
+          cells[col] = p.text;
+          inherited[col] = true;
+          if (--p.left === 0) pending.delete(col);
+          col++;
+        }
+      };
+      $(tr)
+        .children("th,td")
+        .each((_, cell) => {
+          fillPending();
+          const text = cellText($, cell);
+          const colspan = clampSpan($(cell).attr("colspan"));
+          const rowspan = clampSpan($(cell).attr("rowspan"));
+          for (let i = 0; i < colspan; i++) {
+            cells[col] = text;
+            inherited[col] = false;
+            if (rowspan > 1) pending.set(col, { text, left: rowspan - 1 });
+            col++;
+          }
+        });
+      fillPending();
+      rows.push({
+        cells: Array.from(cells, (c) => c ?? ""),
+        inherited: Array.from(inherited, (c) => c ?? false),
+        text: cleanText($(tr).text()),
+      });
+    });
+  return rows;
+}
+
+function clampSpan(value: string | undefined): number {
+  const n = Number.parseInt(value ?? "1", 10);
+  return Number.isFinite(n) && n >= 1 ? Math.min(n, 50) : 1;
+}
+
+/** A cell's text; `<br>` becomes a space so "Portrait:<br>1024x1536" stays readable. */
+function cellText($: CheerioAPI, cell: AnyNode): string {
+  const clone = $(cell).clone();
+  clone.find("br").replaceWith(" ");
+  return cleanText(clone.text());
+}
+
+/**
+ * Walk back from the table through its previous siblings, then its ancestors' previous siblings,
+ * collecting the headings that enclose it and the short texts just above it (up to the previous
+ * table or heading), which is where tab labels such as "Batch" or "Standard" end up in saved pages.
+ */
+function context($: CheerioAPI, table: Element): { headings: string[]; preface: string[] } {
+  const headings: string[] = [];
+  const preface: string[] = [];
+  let collectingPreface = true;
+  let deepest = 7;
+  for (let node: AnyNode | null = table; node && deepest > 1; node = node.parent) {
+    for (let sibling = node.prev; sibling && deepest > 1; sibling = sibling.prev) {
+      if (sibling.type !== "tag") continue;
+      const el = sibling as Element;
+      const level = Number(/^h([1-6])$/.exec(el.tagName)?.[1] ?? 0);
+      if (level > 0) {
+        collectingPreface = false;
+        if (level < deepest) {
+          headings.unshift(cleanText($(el).text()));
+          deepest = level;
+        }
+      } else if (el.tagName === "table" || $(el).find("table").length > 0) {
+        collectingPreface = false;
+      } else if (collectingPreface) {
+        const text = cleanText($(el).text());
+        if (text) preface.unshift(text);
+      }
+    }
+  }
+  return { headings, preface };
+}
