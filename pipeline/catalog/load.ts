@@ -1,5 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import type { z } from "zod";
 import { ModelEntry } from "../../schemas/model-entry.ts";
 
 /** One catalog file as read from disk: its bytes, and the entry when it parsed and matched the schema. */
@@ -54,12 +55,22 @@ export async function readCatalogFile(catalogDir: string, relativePath: string):
   }
   const parsed = ModelEntry.safeParse(json);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.push({ file: displayPath, pointer: toJsonPointer(issue.path), message: issue.message });
-    }
+    for (const p of schemaProblems(parsed.error.issues)) problems.push({ file: displayPath, ...p });
     return { relativePath, absolutePath, text, entry: undefined, problems };
   }
   return { relativePath, absolutePath, text, entry: parsed.data, problems };
+}
+
+/** zod issues as `json-pointer: message`; a bad record key says why the key is bad, not just "invalid key". */
+export function schemaProblems(issues: readonly z.core.$ZodIssue[]): { pointer: string; message: string }[] {
+  return issues.map((issue) => {
+    const pointer = toJsonPointer(issue.path);
+    if (issue.code === "invalid_key") {
+      const reasons = issue.issues.map((i) => i.message).join("; ");
+      return { pointer, message: `bad key: ${reasons}` };
+    }
+    return { pointer, message: issue.message };
+  });
 }
 
 /** RFC 6901: `/prices/image:low:1024x1024/usd`, with `~` and `/` escaped. */
