@@ -1,0 +1,29 @@
+import type { PriceChange } from "../../schemas/diff.ts";
+
+/** LiteLLM's cost-map rule: a price that moves this much either way is more likely a misread than a price. */
+export const MAX_RATIO = 10;
+
+/** Why a change needs a human before it lands, or undefined. */
+export function guardOf(change: Pick<PriceChange, "old" | "new">): string | undefined {
+  if (change.old === 0 && change.new !== 0) return "was free, now priced: check the page";
+  if (change.old !== 0 && change.new === 0) return "becomes 0: check the page really says free";
+  const ratio = change.new / change.old;
+  if (ratio > MAX_RATIO) return `rises ${trim(ratio)}× (more than ${MAX_RATIO}×)`;
+  if (ratio < 1 / MAX_RATIO) return `falls to 1/${trim(1 / ratio)} (more than ${MAX_RATIO}×)`;
+  return undefined;
+}
+
+/**
+ * A page on which more than half the catalog models it used to list are gone has most likely changed
+ * layout or lost a table: refuse it as a whole rather than report half the catalog missing.
+ */
+export function sourceDropGuard(covered: number, missing: number): string | undefined {
+  if (covered >= 2 && missing * 2 > covered) {
+    return `the page lists only ${covered - missing} of the ${covered} catalog models this source covers: held back as a probable layout change`;
+  }
+  return undefined;
+}
+
+function trim(n: number): string {
+  return n >= 100 ? Math.round(n).toString() : n.toFixed(1).replace(/\.0$/, "");
+}
