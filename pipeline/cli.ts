@@ -1,4 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { Command } from "commander";
 import { JSON_SCHEMA_PATH, renderJsonSchema } from "./catalog/json-schema.ts";
 import { formatProblem } from "./catalog/load.ts";
@@ -81,6 +82,72 @@ program
     process.stdout.write(`${JSON.stringify(extraction, null, 2)}\n`);
     if (extraction.status !== "ok") process.exitCode = 1;
   });
+
+interface RunFlags {
+  only?: string[];
+  dryRun?: boolean;
+  date?: string;
+  replay?: string;
+  verifiedTo: string;
+  runDir?: string;
+  catalog: string;
+}
+
+async function runCommand(flags: RunFlags): Promise<void> {
+  const { runPipeline, RunRefused } = await import("./run/run.ts");
+  const { isIsoDay, todayUtc } = await import("./apply/dates.ts");
+  const runDate = flags.date ?? todayUtc();
+  if (!isIsoDay(runDate)) return usageError(`--date must be a real day written YYYY-MM-DD, not "${runDate}"`);
+  if (flags.verifiedTo !== "base" && flags.verifiedTo !== "pr") return usageError(`--verified-to must be base or pr`);
+  const runDir = path.resolve(flags.runDir ?? path.join("runs", new Date().toISOString().replace(/[:.]/g, "-")));
+  try {
+    const report = await runPipeline({
+      repoDir: process.cwd(),
+      catalogDir: path.resolve(flags.catalog),
+      only: flags.only ?? [],
+      dryRun: !!flags.dryRun,
+      runDate,
+      ...(flags.replay ? { replayDir: path.resolve(flags.replay) } : {}),
+      verifiedTo: flags.verifiedTo,
+      runDir,
+      env: process.env,
+      out: (line) => console.log(line),
+      log: (line) => console.error(line),
+    });
+    process.exitCode = report.exitCode;
+  } catch (err) {
+    if (err instanceof RunRefused) return usageError(err.message);
+    throw err;
+  }
+}
+
+function usageError(message: string): void {
+  console.error(message);
+  process.exitCode = 2;
+}
+
+const runOptions = (command: Command) =>
+  command
+    .option("--dry-run", "push nothing, write nothing: print the diff and the pull request bodies")
+    .option("--date <YYYY-MM-DD>", "the run date (UTC); default today")
+    .option("--replay <dir>", "serve <dir>/<source-id>.<md|html> locally in place of the vendor pages")
+    .option("--verified-to <where>", "base: push verification-only updates to the base branch; pr: open a PR for them", "base")
+    .option("--run-dir <dir>", "where the report and fetched pages go (default runs/<timestamp>)")
+    .option("--catalog <dir>", "catalog directory", "catalog");
+
+runOptions(
+  program
+    .command("run")
+    .description("fetch every source, verify the catalog against it, publish changes")
+    .option("--only <source-or-model...>", "run only these sources, or only the sources covering these model ids"),
+).action((flags: RunFlags) => runCommand(flags));
+
+runOptions(
+  program
+    .command("verify")
+    .description("re-verify single models by hand: runs the sources covering them and touches only them")
+    .argument("<model-id...>", "e.g. openai/gpt-image-1-mini"),
+).action((models: string[], flags: RunFlags) => runCommand({ ...flags, only: models }));
 
 program
   .command("schema")

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { applyVerification } from "../../pipeline/apply/apply.ts";
 import { diffSource } from "../../pipeline/diff/diff.ts";
 import { sameMoney } from "../../pipeline/diff/money.ts";
+import type { EntryDiff } from "../../schemas/diff.ts";
 import { ModelEntry } from "../../schemas/model-entry.ts";
 import type { Extraction, Observation } from "../../schemas/observation.ts";
 
@@ -140,7 +141,7 @@ describe("diffSource", () => {
 describe("applyVerification", () => {
   it("moves lastVerified of a verified entry to the run date, never backwards", () => {
     const e = entry("openai/gpt-x", { input: 1 }, "2026-08-22");
-    const verified = { model: "openai/gpt-x", outcome: "verified", announced: [] } as const;
+    const verified: EntryDiff = { model: "openai/gpt-x", outcome: "verified", announced: [] };
     expect(applyVerification(e, verified, "2026-11-24")?.lastVerified).toBe("2026-11-24");
     expect(applyVerification(e, verified, "2026-08-01")).toBeUndefined();
     expect(applyVerification(e, verified, "2026-08-22")).toBeUndefined();

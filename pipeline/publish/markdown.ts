@@ -1,0 +1,25 @@
+/**
+ * Vendor text (model names, table rows) reaches PR bodies that GitHub renders as markdown and HTML.
+ * Escape everything that could open markup, a link, a table cell, a mention or a new block.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\r\n\u2028\u2029]+/g, " ")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/([\\`*_{}\[\]()#+\-.!|~@:])/g, "\\$1")
+    .trim();
+}
+
+/** `$0.004`, `$12.50`: dollars as the vendor pages write them, without float noise. */
+export function formatUsd(usd: number): string {
+  const text = Number(usd.toPrecision(12)).toString();
+  const [whole, fraction = ""] = text.split(".");
+  return `$${whole}${fraction.length === 1 ? `.${fraction}0` : fraction ? `.${fraction}` : ""}`;
+}
+
+export function formatPercent(percent: number | null): string {
+  if (percent === null) return "n/a (was $0)";
+  return `${percent > 0 ? "+" : percent < 0 ? "−" : "±"}${Math.abs(percent).toFixed(1)}%`;
+}

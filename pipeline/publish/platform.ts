@@ -1,0 +1,22 @@
+/**
+ * The forge behind one interface (as Renovate does), so the branch/PR logic reads the same whatever
+ * hosts the repository. GitHub is the one implementation (github.ts); tests run it against a local server.
+ */
+export interface PullRequest {
+  number: number;
+  url: string;
+  state: "open" | "closed";
+  merged: boolean;
+  title: string;
+  body: string;
+  labels: string[];
+}
+
+export interface ForgePlatform {
+  /** PRs whose head is `branch`, newest first. */
+  findPullRequests(branch: string, state: "open" | "closed"): Promise<PullRequest[]>;
+  createPullRequest(pr: { branch: string; base: string; title: string; body: string }): Promise<PullRequest>;
+  updatePullRequest(number: number, pr: { title: string; body: string }): Promise<void>;
+  setLabels(number: number, labels: string[]): Promise<void>;
+  closePullRequest(number: number, comment: string): Promise<void>;
+}

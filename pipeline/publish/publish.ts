@@ -1,0 +1,177 @@
+import path from "node:path";
+import type { EntryDiff, SourceDiff } from "../../schemas/diff.ts";
+import type { ModelEntry } from "../../schemas/model-entry.ts";
+import { applyToCatalog } from "../apply/write-catalog.ts";
+import { type CatalogRepo, PushRejected } from "./git.ts";
+import type { ForgePlatform } from "./platform.ts";
+import { branchFor, changeIdOf, type PageEvidence, renderPullRequest } from "./pull-request.ts";
+
+export const VERIFICATION_BRANCH = "catalog-freshness/verification";
+const PUSH_ATTEMPTS = 3;
+
+export interface SourceToPublish {
+  diff: SourceDiff;
+  page: PageEvidence;
+}
+
+export interface PublishInput {
+  repo: CatalogRepo;
+  platform: ForgePlatform;
+  base: string;
+  catalogDir: string;
+  runDate: string;
+  verifiedTo: "base" | "pr";
+  /** Sources whose page was read without problems: only these publish anything. */
+  sources: readonly SourceToPublish[];
+  entries: ReadonlyMap<string, ModelEntry>;
+  log: (line: string) => void;
+}
+
+export interface PullRequestResult {
+  source: string;
+  action: "created" | "updated" | "unchanged" | "closed" | "kept-closed";
+  branch: string;
+  number?: number;
+  url?: string;
+  labels: string[];
+}
+
+export interface PublishResult {
+  verification?: { entries: string[]; commit?: string; pushedTo?: string; pullRequest?: string };
+  pullRequests: PullRequestResult[];
+  problems: { message: string; where: string }[];
+}
+
+/**
+ * Publish one run: verification-only updates straight to the base branch (or a PR), then one
+ * rebuilt branch and one pull request per source with price changes, and close PRs whose page
+ * now matches the catalog. A failure of one source's PR does not stop the others.
+ */
+export async function publish(input: PublishInput): Promise<PublishResult> {
+  const { repo, base, log } = input;
+  const result: PublishResult = { pullRequests: [], problems: [] };
+  const startHead = await repo.head();
+
+  const verified = input.sources.flatMap((s) => s.diff.entries.filter((e) => e.outcome === "verified"));
+  if (verified.length > 0) {
+    try {
+      result.verification = await publishVerification(input, verified);
+    } catch (err) {
+      // Leave the checkout as it was: the catalog on disk is untouched by a failed publish.
+      await repo.checkoutFresh(base, startHead);
+      result.problems.push({ message: (err as Error).message, where: `push to ${input.verifiedTo === "base" ? base : VERIFICATION_BRANCH}` });
+      log(`verification not published: ${(err as Error).message}`);
+    }
+  }
+
+  for (const source of input.sources) {
+    try {
+      const pr = await publishSource(input, source);
+      if (pr) result.pullRequests.push(pr);
+    } catch (err) {
+      result.problems.push({ message: (err as Error).message, where: `pull request for ${source.diff.source}` });
+      log(`${source.diff.source}: pull request not published: ${(err as Error).message}`);
+    } finally {
+      await repo.checkout(base);
+    }
+  }
+  return result;
+}
+
+async function publishVerification(input: PublishInput, verified: EntryDiff[]): Promise<NonNullable<PublishResult["verification"]>> {
+  const { repo, base, catalogDir, runDate, log } = input;
+  const message = `catalog: verify ${verified.length} entries on ${runDate}\n\nEvery price of these entries was seen unchanged on the vendor's page:\n${verified.map((v) => `- ${v.model}`).join("\n")}\n`;
+  if (input.verifiedTo === "pr") {
+    await repo.checkoutFresh(VERIFICATION_BRANCH, base);
+    const written = await applyToCatalog(catalogDir, verified, runDate);
+    const commit = await repo.commit(catalogDir, message);
+    if (!commit) return { entries: written };
+    await repo.push(VERIFICATION_BRANCH, { force: true });
+    const open = await input.platform.findPullRequests(VERIFICATION_BRANCH, "open");
+    const body = `Moves \`lastVerified\` to ${runDate} for entries whose every price was seen unchanged:\n\n${verified.map((v) => `- \`${v.model}\``).join("\n")}\n`;
+    const title = `catalog: verify ${verified.length} entries`;
+    const pr = open[0] ?? (await input.platform.createPullRequest({ branch: VERIFICATION_BRANCH, base, title, body }));
+    if (open[0]) await input.platform.updatePullRequest(pr.number, { title, body });
+    await repo.checkout(base);
+    return { entries: written, commit, pullRequest: pr.url };
+  }
+
+  for (let attempt = 1; ; attempt++) {
+    const written = await applyToCatalog(catalogDir, verified, runDate);
+    const commit = await repo.commit(catalogDir, message);
+    if (!commit) return { entries: written };
+    try {
+      await repo.push(base);
+      log(`verified ${written.length} entries: pushed ${commit.slice(0, 7)} to ${base}`);
+      return { entries: written, commit, pushedTo: base };
+    } catch (err) {
+      if (!(err instanceof PushRejected) || attempt >= PUSH_ATTEMPTS) throw err;
+      // The base moved while we ran: rebuild the commit on the new base and try again.
+      log(`${err.message}; retrying on the new ${base} (attempt ${attempt + 1} of ${PUSH_ATTEMPTS})`);
+      await repo.fetch(base);
+      await repo.resetHard(`origin/${base}`);
+    }
+  }
+}
+
+async function publishSource(input: PublishInput, source: SourceToPublish): Promise<PullRequestResult | undefined> {
+  const { repo, platform, base, catalogDir, runDate, log } = input;
+  const branch = branchFor(source.diff.source);
+  const changed = source.diff.entries.filter((e) => e.outcome === "changed");
+  const open = await platform.findPullRequests(branch, "open");
+
+  if (changed.length === 0) {
+    if (open.length === 0) return undefined;
+    for (const pr of open) {
+      await platform.closePullRequest(
+        pr.number,
+        `The catalog now matches ${source.page.url} (captured ${source.page.fetchedAt}), so this change is no longer needed. Closed by catalog-freshness.`,
+      );
+      log(`${source.diff.source}: closed PR #${pr.number}: the catalog already matches the page`);
+    }
+    return { source: source.diff.source, action: "closed", branch, number: open[0]!.number, url: open[0]!.url, labels: open[0]!.labels };
+  }
+
+  const content = renderPullRequest(source.diff, input.entries, source.page);
+  if (open.length === 0) {
+    const closed = await platform.findPullRequests(branch, "closed");
+    const declined = closed.find((pr) => !pr.merged && changeIdOf(pr.body) === content.changeId);
+    if (declined) {
+      log(`${source.diff.source}: PR #${declined.number} proposing this same change was closed by a maintainer; not reopening`);
+      return { source: source.diff.source, action: "kept-closed", branch, number: declined.number, url: declined.url, labels: declined.labels };
+    }
+  }
+
+  await repo.checkoutFresh(branch, base);
+  await applyToCatalog(catalogDir, changed, runDate);
+  const commit = await repo.commit(
+    catalogDir,
+    `catalog: ${source.diff.source} prices changed\n\n${changed.map((e) => `- ${e.model}`).join("\n")}\n\nSource: ${source.page.url}\n`,
+  );
+  if (!commit) throw new Error(`the diff said ${changed.length} entries changed but applying it changed no file`);
+  if (!(await repo.remoteHasSameTree(branch))) await repo.push(branch, { force: true });
+
+  const existing = open[0];
+  if (existing) {
+    const same = existing.title === content.title && existing.body === content.body && sameSet(existing.labels, content.labels);
+    if (!same) {
+      await platform.updatePullRequest(existing.number, { title: content.title, body: content.body });
+      await platform.setLabels(existing.number, content.labels);
+    }
+    log(`${source.diff.source}: ${same ? "PR unchanged" : "updated PR"} #${existing.number} ${existing.url}`);
+    return { source: source.diff.source, action: same ? "unchanged" : "updated", branch, number: existing.number, url: existing.url, labels: content.labels };
+  }
+  const created = await platform.createPullRequest({ branch, base, title: content.title, body: content.body });
+  await platform.setLabels(created.number, content.labels);
+  log(`${source.diff.source}: opened PR #${created.number} ${created.url}`);
+  return { source: source.diff.source, action: "created", branch, number: created.number, url: created.url, labels: content.labels };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/** The catalog directory as git sees it from the repository root. */
+export function catalogPathspec(repoDir: string, catalogDir: string): string {
+  return path.relative(repoDir, path.resolve(catalogDir)) || ".";
+}

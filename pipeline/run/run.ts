@@ -1,0 +1,324 @@
+import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { SourceDiff } from "../../schemas/diff.ts";
+import type { ModelEntry } from "../../schemas/model-entry.ts";
+import type { Extraction } from "../../schemas/observation.ts";
+import { RunReport, type SourceReport } from "../../schemas/run-report.ts";
+import { applyToCatalog } from "../apply/write-catalog.ts";
+import { formatProblem } from "../catalog/load.ts";
+import { loadCatalog } from "../catalog/validate.ts";
+import { diffSource } from "../diff/diff.ts";
+import { PageFetcher, type PageFetcherOptions } from "../fetch/index.ts";
+import { startReplayServer } from "../fetch/replay.ts";
+import { CatalogRepo } from "../publish/git.ts";
+import { GitHubPlatform, gitHubSettingsFromEnv } from "../publish/github.ts";
+import type { ForgePlatform } from "../publish/platform.ts";
+import { publish, type SourceToPublish } from "../publish/publish.ts";
+import { type PageEvidence, renderPullRequest } from "../publish/pull-request.ts";
+import { SOURCES } from "../sources/index.ts";
+import type { PricingSource } from "../sources/source.ts";
+import { LockHeld, RunLock } from "./lock.ts";
+import { renderStepSummary, summaryLine } from "./summary.ts";
+
+export interface RunOptions {
+  /** The git checkout the run works in; `origin` is where it publishes. */
+  repoDir: string;
+  catalogDir: string;
+  /** Source ids or model ids; empty = every source. */
+  only: readonly string[];
+  dryRun: boolean;
+  runDate: string;
+  /** Serve `<dir>/<source-id>.<md|html>` locally in place of the vendor URLs. */
+  replayDir?: string;
+  verifiedTo: "base" | "pr";
+  runDir: string;
+  env: NodeJS.ProcessEnv;
+  /** What a person reads (stdout). */
+  out: (line: string) => void;
+  /** Progress and warnings (stderr). */
+  log: (line: string) => void;
+  sources?: readonly PricingSource[];
+  fetchOptions?: PageFetcherOptions;
+  /** Tests and other forges inject one; by default GitHub from the Actions variables. */
+  platform?: ForgePlatform;
+}
+
+/** A usage error (unknown --only, bad catalog): the run does not start. */
+export class RunRefused extends Error {}
+
+interface SourceOutcome {
+  source: PricingSource;
+  report: SourceReport;
+  diff?: SourceDiff;
+  evidence?: PageEvidence;
+}
+
+/**
+ * The nightly job: fetch every selected source, extract, diff against the catalog, apply, publish.
+ * Returns the report; `report.exitCode` is 0 only when every source it ran succeeded and publishing worked.
+ */
+export async function runPipeline(options: RunOptions): Promise<RunReport> {
+  const redact = redactor(options.env);
+  const out = (line: string) => options.out(redact(line));
+  const log = (line: string) => options.log(redact(line));
+  const startedAt = new Date().toISOString();
+
+  const catalog = await loadCatalog(options.catalogDir);
+  if (catalog.problems.length > 0) {
+    throw new RunRefused(
+      `the catalog is invalid; the run did not start and wrote nothing:\n${catalog.problems.map(formatProblem).join("\n")}`,
+    );
+  }
+  const entries = new Map([...catalog.entries].map(([id, { entry }]) => [id, entry]));
+  const plan = selectSources(options.sources ?? SOURCES, entries, options.only);
+
+  let lock: RunLock | undefined;
+  const lockFile = path.join(options.repoDir, ".git", "catalog-freshness.lock");
+  if (!options.dryRun) lock = await RunLock.acquire(lockFile).catch((err) => {
+    throw err instanceof LockHeld ? new RunRefused(err.message) : err;
+  });
+  try {
+    await mkdir(options.runDir, { recursive: true });
+    const replay = options.replayDir ? await startReplayServer(options.replayDir) : undefined;
+    const fetcher = new PageFetcher(options.fetchOptions);
+    let outcomes: SourceOutcome[];
+    try {
+      outcomes = await Promise.all(
+        plan.map(({ source, covered }) =>
+          readSource(source, covered, {
+            fetcher,
+            url: replay ? replay.urlFor(source) : source.url,
+            runDir: options.runDir,
+            runDate: options.runDate,
+            runUrl: runUrlOf(options.env),
+            log,
+          }),
+        ),
+      );
+    } finally {
+      await fetcher.close();
+      await replay?.close();
+    }
+
+    const report: RunReport = {
+      runDate: options.runDate,
+      startedAt,
+      finishedAt: startedAt,
+      dryRun: options.dryRun,
+      only: [...options.only],
+      sources: outcomes.map((o) => o.report),
+      problems: [],
+      exitCode: 0,
+    };
+    const healthy = outcomes.filter((o): o is Required<SourceOutcome> => o.report.status === "ok" && !!o.diff && !!o.evidence);
+
+    for (const o of outcomes) out(summaryLine(o.report));
+    if (options.dryRun) {
+      printDryRun(healthy, entries, out);
+    } else {
+      await publishOutcomes(healthy, entries, options, report, { out, log });
+    }
+
+    const failed = report.sources.filter((s) => s.status !== "ok").length;
+    report.exitCode = failed > 0 || report.problems.length > 0 ? 1 : 0;
+    report.finishedAt = new Date().toISOString();
+    const reportPath = path.join(options.runDir, "report.json");
+    await writeFile(reportPath, redact(`${JSON.stringify(RunReport.parse(report), null, 2)}\n`));
+    if (options.env.GITHUB_STEP_SUMMARY) await appendFile(options.env.GITHUB_STEP_SUMMARY, redact(renderStepSummary(report)));
+    out(`report: ${reportPath}`);
+    if (failed > 0) out(`${failed} source(s) did not succeed: nothing from them was applied (see "When a source fails" in README.md)`);
+    return report;
+  } finally {
+    await lock?.release();
+  }
+}
+
+function selectSources(
+  sources: readonly PricingSource[],
+  entries: ReadonlyMap<string, ModelEntry>,
+  only: readonly string[],
+): { source: PricingSource; covered: ModelEntry[] }[] {
+  const coveredBy = (source: PricingSource) => [...entries.values()].filter((e) => e.sources.some((s) => s.source === source.id));
+  if (only.length === 0) return sources.map((source) => ({ source, covered: coveredBy(source) }));
+
+  const picked = new Map<string, { source: PricingSource; covered: Set<ModelEntry> }>();
+  for (const wanted of only) {
+    const source = sources.find((s) => s.id === wanted);
+    if (source) {
+      picked.set(source.id, { source, covered: new Set(coveredBy(source)) });
+      continue;
+    }
+    const entry = entries.get(wanted);
+    if (!entry) {
+      throw new RunRefused(`--only ${JSON.stringify(wanted)} is neither a source (${sources.map((s) => s.id).join(", ")}) nor a catalog model id`);
+    }
+    const covering = sources.filter((s) => entry.sources.some((ref) => ref.source === s.id));
+    if (covering.length === 0) throw new RunRefused(`no source covers ${wanted}: its entry names no pipeline source`);
+    for (const s of covering) {
+      const slot = picked.get(s.id) ?? { source: s, covered: new Set<ModelEntry>() };
+      slot.covered.add(entry);
+      picked.set(s.id, slot);
+    }
+  }
+  return [...picked.values()].map(({ source, covered }) => ({ source, covered: [...covered] }));
+}
+
+async function readSource(
+  source: PricingSource,
+  covered: ModelEntry[],
+  ctx: { fetcher: PageFetcher; url: string | undefined; runDir: string; runDate: string; runUrl?: string; log: (l: string) => void },
+): Promise<SourceOutcome> {
+  const t0 = performance.now();
+  const base = {
+    source: source.id,
+    url: source.url,
+    problems: [] as SourceReport["problems"],
+    counts: { observations: 0, covered: covered.length, verified: 0, changed: 0, incomplete: 0, missing: 0, untracked: 0 },
+  };
+  if (!ctx.url) {
+    const reason = `no replay file for ${source.id} (expected ${source.id}.${source.format === "markdown" ? "md" : "html"})`;
+    return { source, report: { ...base, status: "failed", reason, problems: [{ message: reason, where: "replay" }], timings: { fetchMs: 0, extractMs: 0, totalMs: 0 } } };
+  }
+  let fetched: Awaited<ReturnType<PageFetcher["fetch"]>>;
+  try {
+    fetched = await ctx.fetcher.fetch(source, { url: ctx.url, runDir: ctx.runDir });
+  } catch (err) {
+    const reason = `fetch failed: ${(err as Error).message}`;
+    ctx.log(`${source.id}: ${reason}`);
+    const ms = Math.round(performance.now() - t0);
+    return { source, report: { ...base, status: "failed", reason, problems: [{ message: reason, where: ctx.url }], timings: { fetchMs: ms, extractMs: 0, totalMs: ms } } };
+  }
+  const t1 = performance.now();
+  const extraction: Extraction = source.extract(fetched.body, source.format);
+  const diff = extraction.status === "ok" ? diffSource(extraction, covered, ctx.runDate) : undefined;
+  const t2 = performance.now();
+  const page: SourceReport["page"] = {
+    url: fetched.url,
+    finalUrl: fetched.finalUrl,
+    fetchedAt: fetched.fetchedAt,
+    status: fetched.status,
+    bytes: fetched.bytes,
+    sha256: fetched.sha256,
+    file: fetched.file,
+    ...(fetched.screenshot ? { screenshot: fetched.screenshot } : {}),
+  };
+  const counts = { ...base.counts, observations: extraction.observations.length };
+  if (diff) {
+    for (const e of diff.entries) counts[e.outcome]++;
+    counts.untracked = diff.untracked.length;
+  }
+  let status: SourceReport["status"] = extraction.status;
+  let reason: string | undefined;
+  if (extraction.status !== "ok") {
+    const first = extraction.problems[0];
+    reason = `${extraction.status === "failed" ? "page not read" : "page read only in part"}: ${first ? `${first.message} (at ${first.where})` : "no reason given"}${extraction.problems.length > 1 ? ` (+${extraction.problems.length - 1} more)` : ""}`;
+  } else if (diff?.refused) {
+    status = "failed";
+    reason = diff.refused;
+  }
+  const timings = { fetchMs: Math.round(t1 - t0), extractMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0) };
+  const report: SourceReport = {
+    ...base,
+    status,
+    ...(reason ? { reason } : {}),
+    page,
+    counts,
+    problems: [...extraction.problems, ...(diff?.refused ? [{ message: diff.refused, where: "page" }] : [])],
+    ...(diff ? { diff } : {}),
+    timings,
+  };
+  return {
+    source,
+    report,
+    ...(diff ? { diff } : {}),
+    evidence: { url: source.url, fetchedAt: fetched.fetchedAt, sha256: fetched.sha256, ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}) },
+  };
+}
+
+async function publishOutcomes(
+  healthy: Required<SourceOutcome>[],
+  entries: ReadonlyMap<string, ModelEntry>,
+  options: RunOptions,
+  report: RunReport,
+  io: { out: (l: string) => void; log: (l: string) => void },
+): Promise<void> {
+  const settings = gitHubSettingsFromEnv(options.env);
+  const platform = options.platform ?? ("missing" in settings ? undefined : new GitHubPlatform(settings));
+  const sources: SourceToPublish[] = healthy.map((o) => ({ diff: o.diff, page: o.evidence }));
+  const byId = new Map(report.sources.map((s) => [s.source, s]));
+
+  if (!platform) {
+    // No forge to talk to: say so once, and leave the result in the working tree for a person to look at.
+    io.log(`${"missing" in settings ? settings.missing : "no forge"}: staying local (files written to ${options.catalogDir}, nothing committed, pushed or opened)`);
+    const diffs = sources.flatMap((s) => s.diff.entries.filter((e) => e.outcome === "verified" || e.outcome === "changed"));
+    const written = await applyToCatalog(options.catalogDir, diffs, options.runDate);
+    report.verification = { entries: written.filter((id) => diffs.some((d) => d.model === id && d.outcome === "verified")) };
+    for (const s of sources) {
+      if (!s.diff.entries.some((e) => e.outcome === "changed")) continue;
+      const pr = renderPullRequest(s.diff, entries, s.page);
+      byId.get(s.diff.source)!.pullRequest = { action: "local-only", branch: pr.branch, labels: pr.labels };
+      io.out(`\n--- pull request that would be opened for ${s.diff.source} (${pr.branch}) ---\n# ${pr.title}\n\n${pr.body}`);
+    }
+    return;
+  }
+
+  const repo = await CatalogRepo.open(options.repoDir);
+  const base = await repo.currentBranch(options.env);
+  const dirty = await repo.dirty(options.catalogDir);
+  if (dirty.length > 0) {
+    report.problems.push({ message: `the catalog has uncommitted changes (${dirty.slice(0, 5).join(", ")}): commit or discard them first`, where: options.catalogDir });
+    return;
+  }
+  const result = await publish({
+    repo,
+    platform,
+    base,
+    catalogDir: options.catalogDir,
+    runDate: options.runDate,
+    verifiedTo: options.verifiedTo,
+    sources,
+    entries,
+    log: io.log,
+  });
+  if (result.verification) report.verification = result.verification;
+  report.problems.push(...result.problems);
+  for (const pr of result.pullRequests) {
+    byId.get(pr.source)!.pullRequest = {
+      action: pr.action,
+      branch: pr.branch,
+      labels: pr.labels,
+      ...(pr.number !== undefined ? { number: pr.number } : {}),
+      ...(pr.url ? { url: pr.url } : {}),
+    };
+    io.out(`${pr.source}: pull request ${pr.action}${pr.number !== undefined ? ` #${pr.number}` : ""}${pr.url ? ` ${pr.url}` : ""}`);
+  }
+}
+
+function printDryRun(healthy: Required<SourceOutcome>[], entries: ReadonlyMap<string, ModelEntry>, out: (l: string) => void): void {
+  for (const o of healthy) {
+    for (const e of o.diff.entries) {
+      if (e.outcome === "changed") {
+        for (const c of e.changes) out(`  ${e.model} ${c.price}: ${c.old} → ${c.new}${c.guard ? `  [${c.guard}]` : ""}`);
+      } else if (e.outcome === "incomplete") {
+        out(`  ${e.model} incomplete: not on the page: ${e.notOnPage.join(", ")}`);
+      } else if (e.outcome === "missing") {
+        out(`  ${e.model} missing from the page`);
+      }
+    }
+    if (o.diff.entries.some((e) => e.outcome === "changed")) {
+      const pr = renderPullRequest(o.diff, entries, o.evidence);
+      out(`\n--- dry run: pull request for ${o.source.id} (${pr.branch}, labels: ${pr.labels.join(", ")}) ---\n# ${pr.title}\n\n${pr.body}`);
+    }
+  }
+}
+
+function runUrlOf(env: NodeJS.ProcessEnv): string | undefined {
+  if (!env.GITHUB_RUN_ID || !env.GITHUB_REPOSITORY) return undefined;
+  return `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+}
+
+/** The token must never reach stdout, stderr or the report, whatever an error message carries. */
+export function redactor(env: NodeJS.ProcessEnv): (text: string) => string {
+  const secrets = [env.GITHUB_TOKEN, env.GH_TOKEN].filter((s): s is string => !!s && s.length >= 4);
+  return (text) => secrets.reduce((t, s) => t.split(s).join("***"), text);
+}

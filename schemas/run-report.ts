@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { SourceDiff } from "./diff.ts";
+import { IsoDate } from "./model-entry.ts";
+import { Problem } from "./observation.ts";
+
+export const PullRequestAction = z.enum([
+  "created",
+  "updated",
+  "unchanged",
+  "closed",
+  "kept-closed",
+  "would-create",
+  "would-update",
+  "would-close",
+  "local-only",
+]);
+
+/** What happened to one source in one run: the JSON report the nightly job uploads. */
+export const SourceReport = z.strictObject({
+  source: z.string(),
+  url: z.string(),
+  /** ok: read, diffed and (if needed) published; failed/partial: nothing from this source was applied. */
+  status: z.enum(["ok", "partial", "failed"]),
+  /** One line a maintainer reads first when the status is not ok. */
+  reason: z.string().optional(),
+  page: z
+    .strictObject({
+      url: z.string(),
+      finalUrl: z.string(),
+      fetchedAt: z.string(),
+      status: z.number(),
+      bytes: z.number(),
+      sha256: z.string(),
+      file: z.string(),
+      screenshot: z.string().optional(),
+    })
+    .optional(),
+  counts: z.strictObject({
+    observations: z.number(),
+    covered: z.number(),
+    verified: z.number(),
+    changed: z.number(),
+    incomplete: z.number(),
+    missing: z.number(),
+    untracked: z.number(),
+  }),
+  problems: z.array(Problem),
+  diff: SourceDiff.optional(),
+  pullRequest: z
+    .strictObject({
+      action: PullRequestAction,
+      number: z.number().optional(),
+      url: z.string().optional(),
+      branch: z.string(),
+      labels: z.array(z.string()),
+    })
+    .optional(),
+  timings: z.strictObject({ fetchMs: z.number(), extractMs: z.number(), totalMs: z.number() }),
+});
+export type SourceReport = z.infer<typeof SourceReport>;
+
+export const RunReport = z.strictObject({
+  runDate: IsoDate,
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  dryRun: z.boolean(),
+  only: z.array(z.string()),
+  sources: z.array(SourceReport),
+  verification: z
+    .strictObject({
+      entries: z.array(z.string()),
+      commit: z.string().optional(),
+      pushedTo: z.string().optional(),
+      pullRequest: z.string().optional(),
+    })
+    .optional(),
+  /** Failures of the run itself (git, GitHub API, lock), apart from any one source. */
+  problems: z.array(Problem),
+  exitCode: z.number(),
+});
+export type RunReport = z.infer<typeof RunReport>;
