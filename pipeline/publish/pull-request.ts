@@ -63,7 +63,7 @@ export function renderPullRequest(
       `> ${guarded.length} change(s) are held for careful review: a move over 10× or to/from zero is more often a misread page than a real price.`,
     );
     for (const { model, change } of guarded) {
-      lines.push(`> - \`${model}\` \`${change.price}\`: ${formatUsd(change.old)} → ${formatUsd(change.new)}: ${escapeMarkdown(change.guard!)}`);
+      lines.push(`> - \`${model}\` \`${change.price}\`: ${formatUsd(change.old)} → ${formatUsd(change.new)}: ${change.guard}`);
     }
     lines.push("");
   }
