@@ -1,0 +1,720 @@
+import { UTCDate } from "@date-fns/utc";
+import { format as formatDate, isValid, parse } from "date-fns";
+import { cleanText, loadDocument, type PageFormat, stripFrontMatter } from "../extract/document.ts";
+import { isNoPrice, parseMoneyCell } from "../extract/money.ts";
+import { type PageTable, readTables } from "../extract/tables.ts";
+import { ExtractionBuilder, type PricingSource, refuseForeignPage } from "./source.ts";
+
+/**
+ * DeepSeek's "Models & Pricing" page (api-docs.deepseek.com/quick_start/pricing).
+ *
+ * The live page is Docusaurus static HTML with ONE table, models as columns:
+ *
+ *   MODEL   (colspan)               | deepseek-v4-flash | deepseek-v4-pro
+ *   PRICING | 1M INPUT TOKENS (CACHE HIT)  | $0.0028 | $0.003625      ← PRICING is a rowspan cell
+ *           | 1M INPUT TOKENS (CACHE MISS) | $0.14   | $0.435
+ *           | 1M OUTPUT TOKENS             | $0.28   | $0.87
+ *
+ * A price written once for several models is a colspan cell. Copies of the page come in other shapes,
+ * and this module reads them all through one grid model (rows of cells) plus per-shape alignment rules:
+ *
+ * - `html`: rowspan/colspan expanded by `readTables`, so cells sit at exact column positions and a price
+ *   must sit exactly under its model.
+ * - `pipe`: a markdown pipe table whose rows have uneven cell counts (the converter drops the empty
+ *   cells a rowspan leaves, so `| 1M INPUT TOKENS (CACHE MISS) | $0.14 | $0.435 |` has one cell less
+ *   than the MODEL row). The price cells follow the labels and must be exactly as many as the model
+ *   columns; otherwise the row is reported, never shifted. markdown-it pads short rows with empty
+ *   cells and drops extra ones, which loses exactly that information, so pipe tables are split here.
+ * - `text`: a `|`-separated pseudo-table inside `**…**` (no leading pipes), where a merged cell is
+ *   written once: a single price cell covers every model column, provided every price row of that
+ *   table is written that way (otherwise a one-cell row is ambiguous and reported).
+ *
+ * A second table with the models as rows and prices per dimension as columns (`MODEL | | 1M INPUT
+ * TOKENS (CACHE HIT) | …`, rows `deepseek-v4-flash | OFF-PEAK | …` then `PEAK | …` with the model cell
+ * merged) is read too. Prices in a table whose preceding text announces them for a later day ("The new
+ * prices take effect at 16:00 UTC on August 16, 2026, as follows:") carry `effectiveFrom`.
+ */
+
+const SOURCE_ID = "deepseek-pricing";
+const VENDOR = "deepseek";
+
+/** Fewer distinct `deepseek-…` models than this on the page means the layout changed. */
+const MIN_KNOWN_MODELS = 2;
+
+type Dimension = "cached_input" | "input" | "output";
+type Condition = "peak" | "off_peak";
+
+/** The labels the page writes for each dimension, for problem messages. */
+const DIMENSION_LABEL: Record<Dimension, string> = {
+  cached_input: "1M INPUT TOKENS (CACHE HIT)",
+  input: "1M INPUT TOKENS (CACHE MISS)",
+  output: "1M OUTPUT TOKENS",
+};
+const REQUIRED_DIMENSIONS: Dimension[] = ["cached_input", "input", "output"];
+
+/** API ids as the page writes them in the MODEL row: lower case, `deepseek-…`. */
+const MODEL_ID = /^deepseek-[a-z0-9][a-z0-9._-]*$/;
+
+// ---------------------------------------------------------------------------------------------------
+// Grids: every table of the page, whatever it was written as.
+
+type GridKind = "html" | "pipe" | "text";
+
+interface GridRow {
+  cells: string[];
+  /** The row as written on the page (the markdown line, or the cells joined), kept as evidence. */
+  evidence: string;
+}
+
+interface Grid {
+  /** 1-based, in page order: "table 2". */
+  number: number;
+  kind: GridKind;
+  rows: GridRow[];
+  /** Text that may date the table, closest first: the text block just above it, then its heading. */
+  context: string[];
+}
+
+interface Page {
+  grids: Grid[];
+  /** Every prose block of the page (not table cells), for announcements not tied to a table. */
+  prose: string[];
+}
+
+function readHtmlPage(body: string): Page {
+  const $ = loadDocument(body, "html");
+  const grids = readTables($).map((t) => gridOfTable(t, t.index + 1, [t.preface.at(-1), t.headings.at(-1)]));
+  const prose: string[] = [];
+  $("p, li, div, span")
+    .filter((_, el) => $(el).closest("table").length === 0 && $(el).children("p, li, div, table").length === 0)
+    .each((_, el) => {
+      const text = cleanText($(el).text());
+      if (text) prose.push(text);
+    });
+  return { grids, prose };
+}
+
+function gridOfTable(t: PageTable, number: number, context: (string | undefined)[]): Grid {
+  const rows = [t.header, ...t.rows.map((r) => r.cells)]
+    .filter((cells) => cells.some((c) => c !== ""))
+    .map((cells) => ({ cells, evidence: cells.join(" | ") }));
+  return { number, kind: "html", rows, context: context.filter((c): c is string => !!c) };
+}
+
+const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+const DELIMITER_ROW = /^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+const THEMATIC_BREAK = /^ {0,3}([-*_])(?:\s*\1){2,}\s*$/;
+
+function readMarkdownPage(body: string): Page {
+  const lines = stripFrontMatter(body).split(/\r?\n/);
+  const grids: Grid[] = [];
+  const prose: string[] = [];
+  let preface: string[] = [];
+  let heading: string | undefined;
+  const context = () => [preface.at(-1), heading].filter((c): c is string => !!c);
+  const addProse = (text: string) => {
+    const t = markdownText(text);
+    if (t) {
+      preface.push(t);
+      prose.push(t);
+    }
+  };
+  const addGrid = (kind: GridKind, rows: GridRow[], ctx: string[]) => {
+    grids.push({ number: grids.length + 1, kind, rows, context: ctx });
+    preface = [];
+  };
+
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i]!;
+    if (line.trim() === "" || THEMATIC_BREAK.test(line)) {
+      i++;
+      continue;
+    }
+    // Raw HTML tables inside markdown: read them as HTML, with their merged cells.
+    if (/<table\b/i.test(line)) {
+      let j = i;
+      while (j < lines.length - 1 && !/<\/table>/i.test(lines[j]!)) j++;
+      const chunk = lines.slice(i, j + 1).join("\n");
+      const ctx = context();
+      for (const t of readTables(loadDocument(chunk, "html"))) {
+        addGrid("html", gridOfTable(t, 0, []).rows, ctx);
+      }
+      i = j + 1;
+      continue;
+    }
+    const h = HEADING.exec(line);
+    if (h) {
+      heading = markdownText(h[2] ?? "");
+      preface = [];
+      i++;
+      continue;
+    }
+    // A block: consecutive non-blank lines, up to a heading or a raw HTML table.
+    const block: string[] = [];
+    let j = i;
+    while (j < lines.length && lines[j]!.trim() !== "" && (j === i || !(HEADING.test(lines[j]!) || /<table\b/i.test(lines[j]!)))) {
+      block.push(lines[j]!);
+      j++;
+    }
+    i = j;
+    const d = block.findIndex((l, k) => k > 0 && DELIMITER_ROW.test(l) && block[k - 1]!.includes("|"));
+    if (d < 0) {
+      addProse(block.join(" "));
+      continue;
+    }
+    if (d > 1) addProse(block.slice(0, d - 1).join(" "));
+    const withPipes = block.slice(d - 1).filter((l, k) => k !== 1 && l.includes("|"));
+    const leading = withPipes.filter((l) => l.trim().startsWith("|")).length;
+    const kind: GridKind = leading * 2 > withPipes.length ? "pipe" : "text";
+    let end = block.length;
+    if (kind === "pipe") {
+      end = block.findIndex((l, k) => k > d && !l.includes("|"));
+      if (end < 0) end = block.length;
+    }
+    const tableLines = [block[d - 1]!, ...block.slice(d + 1, end)];
+    const rows = tableLines
+      .map((l) => ({ cells: splitPipeRow(l), evidence: l.trim() }))
+      .filter((r) => r.cells.some((c) => c !== ""));
+    addGrid(kind, rows, context());
+    if (end < block.length) addProse(block.slice(end).join(" "));
+  }
+  return { grids, prose };
+}
+
+/** One line of a pipe table or pseudo-table → cell texts. `\|` is a pipe inside a cell. */
+function splitPipeRow(line: string): string[] {
+  let s = line.trim();
+  if (s.startsWith("|")) s = s.slice(1);
+  if (s.endsWith("|") && !s.endsWith("\\|")) s = s.slice(0, -1);
+  return s.split(/(?<!\\)\|/).map((c) => markdownText(c.replace(/\\\|/g, "|")));
+}
+
+/** Markdown inline text → visible text: links, autolinks, emphasis, code, tags and escapes removed. */
+function markdownText(raw: string): string {
+  return cleanText(
+    raw
+      .replace(/<br\s*\/?>/gi, " ")
+      .replace(/!?\[([^\]]*)\]\((?:<[^>]*>|[^)]*)\)/g, "$1")
+      .replace(/<((?:https?|mailto):[^>\s]+)>/gi, "$1")
+      .replace(/<\/?[a-z][^>]*>/gi, "")
+      .replace(/\*\*|__|`/g, "")
+      .replace(/\\([\\`*_{}[\]()#+\-.!|$<>~])/g, "$1"),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Labels.
+
+/** A label as compared: upper case, no emphasis, no footnote marks such as "(2)" or "¹". */
+function normLabel(text: string): string {
+  return cleanText(
+    text
+      .toUpperCase()
+      .replace(/[*_`]/g, "")
+      .replace(/\(\d+\)|\[\d+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+/g, " ")
+      .replace(/[:：]\s*$/, ""),
+  );
+}
+
+function dimensionOf(label: string): Dimension | undefined {
+  const n = normLabel(label);
+  const input = /\bINPUT\b/.test(n);
+  const tokens = /\bTOKENS?\b|\b1\s?M\b/.test(n);
+  if (input && /\bCACHE[\s_-]*HIT\b|\bCACHED\b/.test(n)) return "cached_input";
+  if (input && /\bCACHE[\s_-]*MISS\b/.test(n)) return "input";
+  if (input && tokens && !/\bCACHE/.test(n)) return "input";
+  if (/\bOUTPUT\b/.test(n) && tokens && !input) return "output";
+  return undefined;
+}
+
+function conditionOf(label: string): Condition | undefined {
+  const n = normLabel(label);
+  if (/^OFF[\s-]?PEAK\b/.test(n)) return "off_peak";
+  if (/^PEAK\b/.test(n)) return "peak";
+  return undefined;
+}
+
+const isPricingMarker = (label: string) => /^PRIC(?:E|ES|ING)\b/.test(normLabel(label));
+const isModelLabel = (label: string) => /^MODELS?$/.test(normLabel(label));
+
+/** A cell that holds (or says there is no) price: where the label cells of a row end. */
+function priceLike(cell: string): boolean {
+  // An amount with a currency, not just a currency word: "PRICING (USD)" stays a label.
+  return isNoPrice(cell) || /[$€£¥]\s?\d|\d\s?[$€£¥]|\bUSD\s?\d|\d\s?USD\b/i.test(cell);
+}
+
+/** The model id a column header or row label names, without footnote marks. */
+function modelName(text: string): string {
+  return cleanText(text.replace(/\(\d+\)|\[\d+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰*]+/g, " "));
+}
+
+interface RowParts {
+  labels: { text: string; pos: number }[];
+  prices: { text: string; pos: number }[];
+}
+
+/** Leading cells up to the first price-like cell are labels; the rest are prices. */
+function splitRow(cells: string[]): RowParts {
+  let k = 0;
+  while (k < cells.length && !priceLike(cells[k]!)) k++;
+  return {
+    labels: cells.slice(0, k).map((text, pos) => ({ text, pos })),
+    prices: cells.slice(k).map((text, j) => ({ text, pos: k + j })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Dates: "The new prices take effect at 16:00 UTC on August 16, 2026, as follows:".
+
+const ANNOUNCES =
+  /\b(?:takes?|taking) effect\b|\beffective (?:from|on|as of|starting|date)\b|\bwill (?:soon )?(?:be (?:updated|adjusted|changed|raised|lowered|introduced)|adopt|apply|change|take)\b|\b(?:starting|beginning) (?:from|on)\b|\bnew prices?\b/i;
+
+const MONTH = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+const DATE_FORMS: { re: RegExp; parts: (m: RegExpExecArray) => [string, string, string] }[] = [
+  { re: new RegExp(`\\b(${MONTH})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, "gi"), parts: (m) => [m[3]!, m[1]!, m[2]!] },
+  { re: new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(${MONTH})\\.?,?\\s+(\\d{4})\\b`, "gi"), parts: (m) => [m[3]!, m[2]!, m[1]!] },
+  { re: /\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})\b/g, parts: (m) => [m[1]!, m[2]!, m[3]!] },
+];
+
+interface FoundDate {
+  iso: string;
+  index: number;
+}
+
+/** Calendar days named in a text; a time with a stated zone next to a date moves it to the UTC day. */
+function findDates(text: string): FoundDate[] {
+  const found: FoundDate[] = [];
+  for (const { re, parts } of DATE_FORMS) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const [y, mo, d] = parts(m);
+      const month = /^\d+$/.test(mo) ? mo : mo.slice(0, 1).toUpperCase() + mo.slice(1, 3).toLowerCase();
+      const day = parse(`${y} ${month} ${d}`, /^\d+$/.test(mo) ? "yyyy M d" : "yyyy MMM d", new UTCDate(2000, 0, 1));
+      if (!isValid(day)) continue;
+      const time = timeNear(text.slice(Math.max(0, m.index - 60), m.index), text.slice(m.index + m[0].length, m.index + m[0].length + 60));
+      const ms = Date.UTC(day.getFullYear(), day.getMonth(), day.getDate(), time?.hours ?? 0, time?.minutes ?? 0) - (time?.offsetMinutes ?? 0) * 60_000;
+      found.push({ iso: formatDate(new UTCDate(ms), "yyyy-MM-dd"), index: m.index });
+    }
+  }
+  return found;
+}
+
+/** "at 16:00 UTC on " before a date, or ", 00:00 (UTC+8)" after it; only when the zone is stated. */
+function timeNear(before: string, after: string): { hours: number; minutes: number; offsetMinutes: number } | undefined {
+  const zone = "((?:\\(?\\s*(?:UTC|GMT)\\s*(?:[+-]\\s*\\d{1,2}(?::?\\d{2})?)?\\s*\\)?|\\(?\\s*Beijing Time[^)\\d]{0,4}(?:UTC\\s*\\+\\s*8)?\\s*\\)?|China Standard Time))";
+  const b = new RegExp(`(\\d{1,2}):(\\d{2})\\s*(am|pm)?\\s*${zone}\\s*(?:on|,)?\\s*$`, "i").exec(before);
+  const a = new RegExp(`^\\s*,?\\s*(?:at\\s+)?(\\d{1,2}):(\\d{2})\\s*(am|pm)?\\s*${zone}`, "i").exec(after);
+  const m = b ?? a;
+  if (!m) return undefined;
+  let hours = Number(m[1]);
+  const minutes = Number(m[2]);
+  if (m[3]?.toLowerCase() === "pm" && hours < 12) hours += 12;
+  if (m[3]?.toLowerCase() === "am" && hours === 12) hours = 0;
+  const z = m[4] ?? "";
+  const off = /(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?/i.exec(z);
+  let offsetMinutes = 0;
+  if (off) offsetMinutes = (off[1] === "-" ? -1 : 1) * (Number(off[2]) * 60 + Number(off[3] ?? 0));
+  else if (/Beijing|China/i.test(z)) offsetMinutes = 480;
+  if (hours > 23 || minutes > 59) return undefined;
+  return { hours, minutes, offsetMinutes };
+}
+
+type Timing = { kind: "current" } | { kind: "from"; date: string; sentence: string } | { kind: "undated"; sentence: string };
+
+/** Does the text just above a table announce its prices for a day? */
+function timingOf(context: string[]): Timing {
+  for (const text of context) {
+    const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z(])/);
+    const announcing = sentences.filter((s) => ANNOUNCES.test(s));
+    if (announcing.length === 0) continue;
+    const dated = announcing.flatMap((s) => findDates(s).map((d) => ({ ...d, sentence: s })));
+    const days = [...new Set(dated.map((d) => d.iso))];
+    if (days.length === 1) return { kind: "from", date: days[0]!, sentence: dated[0]!.sentence };
+    return { kind: "undated", sentence: announcing.join(" ") };
+  }
+  return { kind: "current" };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading.
+
+interface Target {
+  pos: number;
+  name: string;
+  /** `deepseek/<id>` for a model column; undefined for a column that is not a model we track. */
+  model?: string;
+  dimension?: Dimension;
+}
+
+interface Reading {
+  result: ExtractionBuilder;
+  knownModels: Set<string>;
+}
+
+function readPage(page: Page, result: ExtractionBuilder): void {
+  const reading: Reading = { result, knownModels: new Set() };
+  let modelRows = 0;
+  let readTablesSoFar = 0;
+  const pageAnnounces = page.prose.some((p) => ANNOUNCES.test(p) && findDates(p).length > 0);
+  for (const grid of page.grids) {
+    const m = grid.rows.findIndex((r) => isModelLabel(r.cells.find((c) => c !== "") ?? ""));
+    const firstPriceRow = grid.rows.findIndex((r) => isPriceRow(r.cells));
+    if (firstPriceRow >= 0 && (m < 0 || firstPriceRow < m)) {
+      const label = priceRowLabel(grid.rows[firstPriceRow]!.cells);
+      result.fail(
+        `price rows (e.g. "${label}") but no MODEL row above them naming the model columns: the table layout changed`,
+        `table ${grid.number}`,
+      );
+      continue;
+    }
+    if (m < 0) continue;
+    modelRows++;
+    const timing = timingOf(grid.context);
+    if (timing.kind === "undated") {
+      result.problem(
+        `the prices of this table are announced for a later time that could not be read as a date ("${timing.sentence}"); not read as current prices`,
+        `table ${grid.number}`,
+      );
+      continue;
+    }
+    if (timing.kind === "current" && readTablesSoFar > 0 && pageAnnounces) {
+      result.problem(
+        "the page announces price changes, and this second price table is not tied to a date; not read as current prices",
+        `table ${grid.number}`,
+      );
+      continue;
+    }
+    readTablesSoFar++;
+    readGrid(grid, m, timing, reading);
+  }
+  if (result.failed) return;
+  if (modelRows === 0) {
+    result.fail(
+      "no table with a MODEL row naming the model columns (the price table is missing, or written in a shape this source cannot split)",
+      "page",
+    );
+    return;
+  }
+  if (reading.knownModels.size < MIN_KNOWN_MODELS) {
+    result.fail(
+      `only ${reading.knownModels.size} model(s) named deepseek-… in the price tables; expected at least ${MIN_KNOWN_MODELS}: the layout or the naming changed`,
+      "page",
+    );
+  }
+}
+
+function isPriceRow(cells: string[]): boolean {
+  const { labels, prices } = splitRow(cells);
+  return labels.some((l) => dimensionOf(l.text)) && prices.some((p) => /\$/.test(p.text));
+}
+
+function priceRowLabel(cells: string[]): string {
+  return splitRow(cells).labels.find((l) => dimensionOf(l.text))?.text ?? cells.join(" | ");
+}
+
+function readGrid(grid: Grid, modelRowIndex: number, timing: Timing, reading: Reading): void {
+  const { result } = reading;
+  const modelRow = grid.rows[modelRowIndex]!;
+  const start = modelRow.cells.findIndex((c) => isModelLabel(c));
+  const heads = modelRow.cells
+    .map((text, pos) => ({ text, pos }))
+    .filter((c) => c.pos > start && c.text !== "" && !isModelLabel(c.text));
+  const where = `table ${grid.number}`;
+  if (heads.length === 0) {
+    result.fail("the MODEL row names no model columns", `${where}, MODEL row`);
+    return;
+  }
+  const dimensionHeads = heads.filter((h) => dimensionOf(h.text));
+  const body = grid.rows.slice(modelRowIndex + 1);
+  if (dimensionHeads.length === 0) {
+    const targets: Target[] = heads.map((h) => {
+      const name = modelName(h.text);
+      const model = MODEL_ID.test(name) ? `${VENDOR}/${name}` : undefined;
+      if (model) reading.knownModels.add(model);
+      else result.untrackedModel(name, `${where}, MODEL row`);
+      return { pos: h.pos, name, ...(model ? { model } : {}) };
+    });
+    readModelColumns(grid, targets, body, timing, reading);
+  } else if (dimensionHeads.length === heads.length) {
+    const targets: Target[] = heads.map((h) => ({ pos: h.pos, name: h.text, ...(dimensionOf(h.text) ? { dimension: dimensionOf(h.text)! } : {}) }));
+    readModelRows(grid, targets, body, timing, reading);
+  } else {
+    result.fail(
+      `the MODEL row mixes model names and price labels (${heads.map((h) => `"${h.text}"`).join(", ")}): the layout changed`,
+      `${where}, MODEL row`,
+    );
+  }
+}
+
+/** The usual table: one column per model, one row per price (optionally per peak/off-peak). */
+function readModelColumns(grid: Grid, targets: Target[], body: GridRow[], timing: Timing, reading: Reading): void {
+  const { result } = reading;
+  interface PriceRow {
+    row: GridRow;
+    label: string;
+    dimension: Dimension;
+    condition: Condition | undefined;
+    prices: RowParts["prices"];
+    /** A label taken from the row above (its merged cell was dropped in this copy). */
+    inherited?: string;
+  }
+  const priceRows: PriceRow[] = [];
+  let prev: { dimension?: Dimension; dimText?: string; condition?: Condition; condText?: string; outer?: "dimension" | "condition" } | undefined;
+  const inexact = grid.kind !== "html";
+  for (const row of body) {
+    const { labels, prices } = splitRow(row.cells);
+    const named = labels.filter((l) => l.text !== "");
+    const dims = named.filter((l) => dimensionOf(l.text));
+    const conds = named.filter((l) => !dimensionOf(l.text) && conditionOf(l.text));
+    const unknown = named.filter((l) => !dimensionOf(l.text) && !conditionOf(l.text) && !isPricingMarker(l.text));
+    const hasMoney = prices.some((p) => /\$/.test(p.text));
+    if (dims.length === 0 && conds.length === 0) {
+      prev = undefined;
+      if (hasMoney && named.length > 0) {
+        result.problem(
+          `a row with prices under a label this source does not know ("${named.map((l) => l.text).join(" / ")}"): not read`,
+          `table ${grid.number}, row "${named.map((l) => l.text).join(" ")}"`,
+        );
+      } else if (hasMoney) {
+        result.problem("a row with prices but no label: not read", `table ${grid.number}, row "${row.evidence}"`);
+      }
+      continue;
+    }
+    const rowWhere = `table ${grid.number}, row "${[dims[0]?.text, conds[0]?.text].filter(Boolean).join(" ")}"`;
+    if (dims.length > 1 || conds.length > 1 || unknown.length > 0) {
+      result.problem(
+        unknown.length > 0
+          ? `price row with cells this source reads neither as labels nor as prices ("${unknown.map((l) => l.text).join(" / ")}"): an unknown label may qualify the price, so the row is not read`
+          : `price row names more than one price or condition ("${named.map((l) => l.text).join(" / ")}"): not read`,
+        rowWhere,
+      );
+      prev = undefined;
+      continue;
+    }
+    let dimension = dims[0] ? dimensionOf(dims[0].text) : undefined;
+    let dimText = dims[0]?.text;
+    let condition = conds[0] ? conditionOf(conds[0].text) : undefined;
+    let condText = conds[0]?.text;
+    let outer: "dimension" | "condition" | undefined;
+    let inherited: string | undefined;
+    if (dims[0] && conds[0]) outer = dims[0].pos < conds[0].pos ? "dimension" : "condition";
+    else if (dims[0] && inexact && prev?.outer === "condition" && prev.condition) {
+      // `| PEAK | 1M INPUT … (HIT) | … |` then `| 1M INPUT … (MISS) | … |`: the merged PEAK cell was dropped.
+      condition = prev.condition;
+      condText = prev.condText;
+      inherited = condText;
+      outer = "condition";
+    } else if (!dims[0] && inexact && prev?.outer === "dimension" && prev.dimension) {
+      // `| 1M INPUT … (HIT) | OFF-PEAK | … |` then `| PEAK | … |`: the merged price label was dropped.
+      dimension = prev.dimension;
+      dimText = prev.dimText;
+      inherited = dimText;
+      outer = "dimension";
+    }
+    if (!dimension) {
+      result.problem(
+        `a "${conds[0]!.text}" row with no price label, and none above it to inherit from: not read`,
+        rowWhere,
+      );
+      prev = undefined;
+      continue;
+    }
+    prev = { dimension, dimText, condition, condText, outer };
+    const label = [dimText, condText].filter(Boolean).join(" ");
+    priceRows.push({ row, label, dimension, condition, prices, ...(inherited ? { inherited } : {}) });
+  }
+
+  if (priceRows.length === 0) {
+    result.fail(
+      `the table has a MODEL row but no PRICING rows (${REQUIRED_DIMENSIONS.map((d) => DIMENSION_LABEL[d]).join(" / ")})`,
+      `table ${grid.number}`,
+    );
+    return;
+  }
+  // In the pseudo-table a merged (colspan) price is written once; read it so only when every price row is.
+  const spanning = grid.kind === "text" && targets.length > 1 && priceRows.every((r) => r.prices.length === 1);
+  const seen = new Set<Dimension>();
+  for (const pr of priceRows) {
+    const where = `table ${grid.number}, row "${pr.label}"`;
+    const cells = align(grid.kind, pr.prices, targets, spanning, where, reading);
+    if (!cells) continue;
+    seen.add(pr.dimension);
+    for (const { target, text } of cells) {
+      if (!target.model) continue;
+      observe(reading, target.model, pr.dimension, pr.condition, text, pr.row, timing, `${where}, ${target.name}`, pr.inherited);
+    }
+  }
+  for (const d of REQUIRED_DIMENSIONS) {
+    if (!seen.has(d)) {
+      result.problem(
+        `no readable ${DIMENSION_LABEL[d]} row: the price is missing from the table or its row could not be read`,
+        `table ${grid.number}, row "${DIMENSION_LABEL[d]}"`,
+      );
+    }
+  }
+}
+
+/** The announcement table: one row per model (and peak/off-peak), one column per price. */
+function readModelRows(grid: Grid, targets: Target[], body: GridRow[], timing: Timing, reading: Reading): void {
+  const { result } = reading;
+  const inexact = grid.kind !== "html";
+  let prev: { name?: string; model?: string; outer: boolean } | undefined;
+  let read = 0;
+  for (const row of body) {
+    const { labels, prices } = splitRow(row.cells);
+    const named = labels.filter((l) => l.text !== "" && !isPricingMarker(l.text));
+    if (named.length === 0 && prices.length === 0) continue;
+    const conds = named.filter((l) => conditionOf(l.text));
+    const names = named.filter((l) => !conditionOf(l.text));
+    const rowWhere = `table ${grid.number}, row "${named.map((l) => l.text).join(" ") || row.evidence}"`;
+    if (conds.length > 1 || names.length > 1) {
+      result.problem(
+        `price row with labels this source does not know ("${named.map((l) => l.text).join(" / ")}"): not read`,
+        rowWhere,
+      );
+      prev = undefined;
+      continue;
+    }
+    let name = names[0] ? modelName(names[0].text) : undefined;
+    const condition = conds[0] ? conditionOf(conds[0].text) : undefined;
+    let inherited: string | undefined;
+    if (!name && condition && inexact && prev?.outer && prev.name) inherited = name = prev.name; // merged model cell dropped
+    if (!name) {
+      result.problem("price row with no model name, and none above it to inherit from: not read", rowWhere);
+      prev = undefined;
+      continue;
+    }
+    const model = MODEL_ID.test(name) ? `${VENDOR}/${name}` : undefined;
+    prev = { name, ...(model ? { model } : {}), outer: !!(names[0] && conds[0] && names[0].pos < conds[0].pos) || (!names[0] && !!prev?.outer) };
+    if (!model) {
+      result.untrackedModel(name, rowWhere);
+      continue;
+    }
+    reading.knownModels.add(model);
+    const label = [name, conds[0]?.text].filter(Boolean).join(" ");
+    const where = `table ${grid.number}, row "${label}"`;
+    const cells = align(grid.kind, prices, targets, false, where, reading);
+    if (!cells) continue;
+    read++;
+    for (const { target, text } of cells) {
+      if (!target.dimension) continue;
+      observe(reading, model, target.dimension, condition, text, row, timing, `${where}, ${target.name}`, inherited);
+    }
+  }
+  if (read === 0) {
+    result.problem("no readable model row under the MODEL row", `table ${grid.number}`);
+  }
+  for (const d of REQUIRED_DIMENSIONS) {
+    if (!targets.some((t) => t.dimension === d)) {
+      result.problem(`no ${DIMENSION_LABEL[d]} column`, `table ${grid.number}, MODEL row`);
+    }
+  }
+}
+
+/**
+ * Which price cell belongs to which column. HTML grids are exact: the prices must sit at the column
+ * positions. Markdown rows lose their empty merged cells, so there the price cells (everything after
+ * the labels) must be exactly as many as the columns, counted from the right; a pseudo-table writes a
+ * merged price once (`spanning`). Anything else is reported, never shifted.
+ */
+function align(
+  kind: GridKind,
+  prices: RowParts["prices"],
+  targets: Target[],
+  spanning: boolean,
+  where: string,
+  reading: Reading,
+): { target: Target; text: string }[] | undefined {
+  if (prices.length === 0) {
+    reading.result.problem("no price cells in this row", where);
+    return undefined;
+  }
+  if (spanning && prices.length === 1) return targets.map((target) => ({ target, text: prices[0]!.text }));
+  const fits =
+    kind === "html"
+      ? prices.length === targets.length && prices.every((p, i) => p.pos === targets[i]!.pos)
+      : prices.length === targets.length;
+  if (!fits) {
+    reading.result.problem(
+      kind === "html"
+        ? `the price cells (columns ${prices.map((p) => p.pos + 1).join(", ")}) do not line up with the columns ${targets
+            .map((t) => `${t.name} (${t.pos + 1})`)
+            .join(", ")}: not read rather than shifted`
+        : `${prices.length} price cell(s) for ${targets.length} columns (${targets.map((t) => t.name).join(", ")}): a cell is missing or extra, so the row is not read rather than shifted`,
+      where,
+    );
+    return undefined;
+  }
+  return targets.map((target, i) => ({ target, text: prices[i]!.text }));
+}
+
+function observe(
+  reading: Reading,
+  model: string,
+  dimension: Dimension,
+  condition: Condition | undefined,
+  text: string,
+  row: GridRow,
+  timing: Timing,
+  where: string,
+  inherited?: string,
+): void {
+  const { result } = reading;
+  const money = parseMoneyCell(text);
+  if (money.kind === "none") return; // "-": this price does not exist; no observation, never a 0
+  if (money.kind === "unreadable") {
+    result.problem(
+      money.text === ""
+        ? "empty price cell (a merged cell or a missing price; not guessed, never read as 0)"
+        : `price not read: ${money.reason}`,
+      where,
+    );
+    return;
+  }
+  if (money.per !== undefined && money.per !== "1M") {
+    result.problem(`"${money.text}" is not a price per 1M tokens: not read`, where);
+    return;
+  }
+  const price = condition ? `${dimension}@${condition}` : dimension;
+  let evidence = row.evidence;
+  if (inherited) evidence = `(${inherited}: merged cell above) ${evidence}`;
+  if (timing.kind === "from") evidence = `${evidence} (announced: "${timing.sentence}")`;
+  result.observe(
+    {
+      model,
+      price,
+      usd: money.usd,
+      unit: "1M tokens",
+      ...(timing.kind === "from" ? { effectiveFrom: timing.date } : {}),
+      evidence,
+    },
+    where,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** A body sent as "html" that has no HTML in it is a markdown copy: read it as one. */
+function looksLikeMarkdown(body: string): boolean {
+  return !/<\s*(?:html|body|table|tr|td|th|div|p|main|article)\b/i.test(body);
+}
+
+export const deepSeekPricingSource: PricingSource = {
+  id: SOURCE_ID,
+  vendor: VENDOR,
+  url: "https://api-docs.deepseek.com/quick_start/pricing",
+  format: "html",
+  fetchWith: "http",
+  extract(body: string, format: PageFormat = "html") {
+    const result = new ExtractionBuilder(SOURCE_ID);
+    try {
+      if (refuseForeignPage(result, body)) return result.finish();
+      const asMarkdown = format === "markdown" || looksLikeMarkdown(body);
+      readPage(asMarkdown ? readMarkdownPage(body) : readHtmlPage(body), result);
+    } catch (error) {
+      result.fail(`the extractor stopped on this page: ${error instanceof Error ? error.message : String(error)}`, "page");
+    }
+    return result.finish();
+  },
+};
