@@ -189,7 +189,7 @@ async function readSource(
     return { source, report: { ...base, status: "failed", reason, problems: [{ message: reason, where: ctx.url }], timings: { fetchMs: ms, extractMs: 0, totalMs: ms } } };
   }
   const t1 = performance.now();
-  const extraction: Extraction = source.extract(fetched.body, source.format);
+  const extraction: Extraction = source.extract(fetched.body, fetched.format);
   const diff = extraction.status === "ok" ? diffSource(extraction, covered, ctx.runDate) : undefined;
   const t2 = performance.now();
   const page: SourceReport["page"] = {

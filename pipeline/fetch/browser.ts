@@ -1,0 +1,350 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { chromium, errors, type Browser, type BrowserContext, type Request, type Response } from "playwright-core";
+import { FetchError } from "./errors.ts";
+import { defaultHostQueues, type HostQueues } from "./host-queue.ts";
+import {
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_BACKOFF_MS,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_REDIRECTS,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_TIMEOUT_MS,
+  USER_AGENT,
+  isTextType,
+  parseContentType,
+  type HttpPage,
+} from "./http.ts";
+import { parseRetryAfter, realSleep, withRetries, type RetryPolicy } from "./retry.ts";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+] as const;
+
+/** Resource types never loaded: they cost time and bandwidth and carry no price. */
+export const BLOCKED_RESOURCE_TYPES = ["image", "font", "media"] as const;
+
+/**
+ * Which Chromium to drive: $CHROMIUM_PATH, else Debian's /usr/bin/chromium, else undefined, which makes
+ * Playwright use its own downloaded build (GitHub Actions: `npx playwright install --with-deps chromium`).
+ */
+export function chromiumExecutable(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+}
+
+export interface BrowserFetcherOptions {
+  /** Defaults to `chromiumExecutable()`. */
+  executablePath?: string;
+}
+
+export interface BrowserFetchOptions {
+  /** Per attempt: navigation, settling, the optional selector, reading the DOM and the screenshot. */
+  timeoutMs?: number;
+  maxBytes?: number;
+  maxAttempts?: number;
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  maxRetryAfterMs?: number;
+  maxRedirects?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Also wait until this selector is in the DOM (e.g. `table`) after the network settles. */
+  waitForSelector?: string;
+  /** Take a full-page PNG (default true). */
+  screenshot?: boolean;
+  /** Resource types to abort; default images, fonts and media. */
+  block?: readonly string[];
+  hostQueues?: HostQueues;
+}
+
+export interface BrowserPage extends HttpPage {
+  /** Full-page PNG of the rendered page; undefined if it was not asked for or could not be taken. */
+  screenshot: Buffer | undefined;
+  /** Requests aborted because of their resource type. */
+  blockedRequests: number;
+}
+
+/**
+ * Gets pages through headless Chromium so their scripts run. One browser per run, launched on first
+ * use; a fresh context (no cookies, cache or storage carried over) per page. Call `close()` at the end.
+ */
+export class BrowserFetcher {
+  private launching: Promise<{ browser: Browser; userAgent: string | undefined }> | undefined;
+  private readonly executablePath: string | undefined;
+
+  constructor(options: BrowserFetcherOptions = {}) {
+    this.executablePath = "executablePath" in options ? options.executablePath : chromiumExecutable();
+  }
+
+  /** Whether Chromium has been started (and not closed). */
+  get launched(): boolean {
+    return this.launching !== undefined;
+  }
+
+  async fetch(url: string, options: BrowserFetchOptions = {}): Promise<BrowserPage> {
+    let origin: URL;
+    try {
+      origin = new URL(url);
+    } catch {
+      throw new FetchError("bad-url", url, "not an absolute URL");
+    }
+    if (origin.protocol !== "http:" && origin.protocol !== "https:") {
+      throw new FetchError("bad-url", url, `unsupported protocol ${origin.protocol}`);
+    }
+    const policy: RetryPolicy = {
+      maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
+      maxBackoffMs: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
+      sleep: options.sleep ?? realSleep,
+      random: options.random ?? Math.random,
+    };
+    return (options.hostQueues ?? defaultHostQueues).run(origin.href, async () => {
+      const began = performance.now();
+      const { value, attempts } = await withRetries(url, policy, () => this.attemptOnce(url, origin, options));
+      return { ...value, attempts, durationMs: Math.round(performance.now() - began) };
+    });
+  }
+
+  /** Close the browser (idempotent). A later fetch launches a new one. */
+  async close(): Promise<void> {
+    const launching = this.launching;
+    this.launching = undefined;
+    if (!launching) return;
+    try {
+      const { browser } = await launching;
+      await browser.close();
+    } catch {
+      // never started, or already gone
+    }
+  }
+
+  private browser(url: string): Promise<{ browser: Browser; userAgent: string | undefined }> {
+    if (!this.launching) {
+      const launching = this.launch(url);
+      this.launching = launching;
+      launching.catch(() => {
+        if (this.launching === launching) this.launching = undefined;
+      });
+    }
+    return this.launching;
+  }
+
+  private async launch(url: string): Promise<{ browser: Browser; userAgent: string | undefined }> {
+    let browser: Browser;
+    try {
+      browser = await chromium.launch({ executablePath: this.executablePath, args: [...CHROMIUM_ARGS] });
+    } catch (err) {
+      const which = this.executablePath ?? "Playwright's own Chromium";
+      throw new FetchError(
+        "browser",
+        url,
+        `cannot start Chromium (${which}): ${firstLine(err)}; run .ci/install-chromium.sh or set CHROMIUM_PATH`,
+        { cause: err },
+      );
+    }
+    browser.on("disconnected", () => {
+      this.launching = undefined;
+    });
+    // Keep Chromium's own User-Agent (some sites refuse unknown browsers) but say who we are at its end.
+    let userAgent: string | undefined;
+    try {
+      const cdp = await browser.newBrowserCDPSession();
+      const version = (await cdp.send("Browser.getVersion")) as { userAgent?: string };
+      await cdp.detach();
+      if (version.userAgent) userAgent = `${version.userAgent} ${USER_AGENT}`;
+    } catch {
+      userAgent = undefined;
+    }
+    return { browser, userAgent };
+  }
+
+  private async attemptOnce(url: string, origin: URL, options: BrowserFetchOptions): Promise<Omit<BrowserPage, "attempts" | "durationMs">> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+    const block = new Set(options.block ?? BLOCKED_RESOURCE_TYPES);
+    const { browser, userAgent } = await this.browser(url);
+    const deadline = performance.now() + timeoutMs;
+    const remaining = () => Math.max(1, Math.round(deadline - performance.now()));
+
+    let context: BrowserContext;
+    try {
+      context = await browser.newContext({
+        userAgent,
+        viewport: { width: 1280, height: 1024 },
+        serviceWorkers: "block",
+        acceptDownloads: false,
+      });
+    } catch (err) {
+      throw new FetchError("browser", url, `cannot open a browser context: ${firstLine(err)}`, { cause: err, retryable: true });
+    }
+    let timedOut = false;
+    // Belt and braces: if a step ignores its own timeout, closing the context ends it.
+    const guard = setTimeout(() => {
+      timedOut = true;
+      void context.close().catch(() => {});
+    }, timeoutMs + 2_000);
+    let blockedRequests = 0;
+    let offHost: string | undefined;
+    try {
+      await context.route("**/*", async (route) => {
+        const request = route.request();
+        // A script sending the page to another host is stopped here (HTTP redirects are not routed).
+        if (request.isNavigationRequest() && request.frame().parentFrame() === null) {
+          const target = safeUrl(request.url());
+          if (target && target.hostname.toLowerCase() !== origin.hostname.toLowerCase()) {
+            offHost ??= request.url();
+            await route.abort("blockedbyclient").catch(() => {});
+            return;
+          }
+        }
+        if (block.has(request.resourceType())) {
+          blockedRequests++;
+          await route.abort("blockedbyclient").catch(() => {});
+          return;
+        }
+        await route.continue().catch(() => {});
+      });
+      const page = await context.newPage();
+
+      let response: Response | null;
+      try {
+        response = await page.goto(url, { waitUntil: "networkidle", timeout: remaining() });
+      } catch (err) {
+        if (offHost) throw offHostError(url, offHost);
+        throw navigationError(url, err, timeoutMs, timedOut);
+      }
+      if (offHost) throw offHostError(url, offHost);
+      if (!response) throw new FetchError("network", url, "navigation produced no response", { retryable: true });
+
+      // Chromium follows HTTP redirects itself and does not pass them through `route`, so a redirect
+      // to another host is caught here, after the fact: its page is never used.
+      const chain = redirectChain(response.request());
+      const away = chain.find((u) => safeUrl(u)?.hostname.toLowerCase() !== origin.hostname.toLowerCase());
+      if (away) throw offHostError(url, away, "not used");
+      if (chain.length - 1 > maxRedirects) {
+        throw new FetchError("too-many-redirects", url, `more than ${maxRedirects} redirects (${chain.join(" → ")})`);
+      }
+      const status = response.status();
+      if (status === 429 || status >= 500) {
+        throw new FetchError("status", url, `HTTP ${status}`, {
+          status,
+          retryable: true,
+          retryAfterMs: parseRetryAfter(await response.headerValue("retry-after").catch(() => null)),
+        });
+      }
+      if (status < 200 || status >= 300) throw new FetchError("status", url, `HTTP ${status}`, { status });
+
+      if (options.waitForSelector) {
+        try {
+          await page.waitForSelector(options.waitForSelector, { state: "attached", timeout: remaining() });
+        } catch (err) {
+          if (err instanceof errors.TimeoutError) {
+            throw new FetchError("timeout", url, `"${options.waitForSelector}" did not appear within ${timeoutMs} ms`, {
+              status,
+              retryable: true,
+              cause: err,
+            });
+          }
+          throw navigationError(url, err, timeoutMs, timedOut);
+        }
+      }
+
+      const contentType = (await response.headerValue("content-type").catch(() => null)) ?? "";
+      const media = parseContentType(contentType);
+      if (media.type && !isTextType(media.type)) {
+        throw new FetchError("binary", url, `Content-Type ${media.type} is not a text page`, { status });
+      }
+      const isHtml = media.type === "" || media.type === "text/html" || media.type === "application/xhtml+xml";
+      // HTML: the DOM after scripts ran. Other text (markdown, plain): what the server sent.
+      const body = isHtml ? await page.content() : await response.text();
+      const raw = Buffer.from(body, "utf8");
+      if (raw.length > maxBytes) {
+        throw new FetchError("too-large", url, `rendered page is ${raw.length} bytes, more than the ${maxBytes} allowed`, { status });
+      }
+      const visibleText = isHtml
+        ? await page.evaluate(() => (document.body?.innerText ?? "").trim().length).catch(() => 1)
+        : body.trim().length;
+      if (visibleText === 0) throw new FetchError("empty", url, "the rendered page has no text", { status });
+
+      let screenshot: Buffer | undefined;
+      if (options.screenshot ?? true) {
+        screenshot = await page.screenshot({ fullPage: true, type: "png", timeout: remaining() }).catch(() => undefined);
+      }
+      return {
+        url,
+        finalUrl: response.url(),
+        redirects: chain,
+        status,
+        contentType,
+        body,
+        bytes: raw.length,
+        sha256: createHash("sha256").update(raw).digest("hex"),
+        fetchedAt: new Date().toISOString(),
+        screenshot,
+        blockedRequests,
+      };
+    } catch (err) {
+      if (err instanceof FetchError) throw err;
+      throw navigationError(url, err, timeoutMs, timedOut);
+    } finally {
+      clearTimeout(guard);
+      await context.close().catch(() => {});
+    }
+  }
+}
+
+function redirectChain(request: Request): string[] {
+  const chain: string[] = [];
+  for (let r: Request | null = request; r; r = r.redirectedFrom()) chain.unshift(r.url());
+  return chain;
+}
+
+function offHostError(url: string, target: string, what = "not followed"): FetchError {
+  return new FetchError("redirect-off-host", url, `redirected to another host: ${target} (${what}; update the source URL if the page moved)`);
+}
+
+/** Chromium's net::ERR_* codes and Playwright's timeouts as FetchErrors. */
+function navigationError(url: string, err: unknown, timeoutMs: number, timedOut: boolean): FetchError {
+  if (err instanceof FetchError) return err;
+  const message = firstLine(err);
+  if (timedOut || err instanceof errors.TimeoutError) {
+    return new FetchError("timeout", url, `page did not load and settle within ${timeoutMs} ms`, { retryable: true, cause: err });
+  }
+  const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];
+  if (net === "ERR_NAME_NOT_RESOLVED" || net === "ERR_NAME_RESOLUTION_FAILED") {
+    return new FetchError("dns", url, `cannot resolve host ${new URL(url).host} (${net})`, { cause: err });
+  }
+  if (net === "ERR_TOO_MANY_REDIRECTS") return new FetchError("redirect-loop", url, `redirect loop (${net})`, { cause: err });
+  if (net === "ERR_TIMED_OUT" || net === "ERR_CONNECTION_TIMED_OUT") {
+    return new FetchError("timeout", url, `no answer (${net})`, { retryable: true, cause: err });
+  }
+  if (/Download is starting/i.test(message)) {
+    return new FetchError("binary", url, "the browser treated the page as a download: not a text page", { cause: err });
+  }
+  if (net) return new FetchError("network", url, `network error: ${net}`, { retryable: true, cause: err });
+  if (/Target (page, context or browser )?(has been )?closed|Browser has been closed/i.test(message)) {
+    return new FetchError("browser", url, `the browser went away: ${message}`, { retryable: true, cause: err });
+  }
+  return new FetchError("browser", url, message, { cause: err });
+}
+
+function safeUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return (message.split("\n").find((l) => l.trim() !== "") ?? message).trim();
+}

@@ -1,0 +1,100 @@
+import { existsSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { PricingSource } from "../sources/source.ts";
+
+export interface ReplayServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  /** Where the server serves this source's saved page; undefined only for an id that is not a file name. */
+  urlFor(source: Pick<PricingSource, "id" | "format">): string | undefined;
+  close(): Promise<void>;
+}
+
+export interface ReplayOptions {
+  /**
+   * Let saved HTML run its scripts again (default false). A run's pages are the DOM *after* the scripts
+   * ran, so running them again could build a second table; and a replay must not reach the vendor's
+   * CDNs. By default HTML is served with a CSP that forbids scripts and anything not from the server.
+   */
+  scripts?: boolean;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  md: "text/markdown; charset=utf-8",
+  html: "text/html; charset=utf-8",
+};
+
+const NO_SCRIPTS_CSP = "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
+
+/**
+ * Serve saved pages (`<dir>/<source-id>.<md|html>`, or the same under `<dir>/pages/` when `dir` is a run
+ * dir) on 127.0.0.1, so a `--replay` run goes through the real http or browser path without the network.
+ * A missing page is a 404, so its source fails with a reason like any other.
+ */
+export async function startReplayServer(dir: string, options: ReplayOptions = {}): Promise<ReplayServer> {
+  const root = path.resolve(dir);
+  const roots = [root, path.join(root, "pages")];
+
+  const server = createServer(async (req, res) => {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD" }).end();
+      return;
+    }
+    const name = decodeURIComponent(new URL(req.url ?? "/", "http://replay").pathname.slice(1));
+    const m = /^[A-Za-z0-9][A-Za-z0-9._-]*\.(md|html)$/.exec(name);
+    if (!m || name.includes("..")) {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end(`not a saved page: /${name}\n`);
+      return;
+    }
+    const ext = m[1] as "md" | "html";
+    for (const base of roots) {
+      const file = path.join(base, name);
+      try {
+        if (!(await stat(file)).isFile()) continue;
+        const body = await readFile(file);
+        const headers: Record<string, string | number> = {
+          "content-type": CONTENT_TYPES[ext] ?? "text/plain; charset=utf-8",
+          "content-length": body.length,
+          "cache-control": "no-store",
+        };
+        if (ext === "html" && !options.scripts) headers["content-security-policy"] = NO_SCRIPTS_CSP;
+        res.writeHead(200, headers);
+        res.end(req.method === "HEAD" ? undefined : body);
+        return;
+      } catch {
+        // not in this root
+      }
+    }
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end(`no saved page ${name} in ${root}\n`);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+
+  return {
+    origin,
+    urlFor(source) {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(source.id) || source.id.includes("..")) return undefined;
+      // The source's own format first; a saved page of the other kind (a markdown copy of an HTML page) also serves.
+      const exts = source.format === "markdown" ? ["md", "html"] : ["html", "md"];
+      const ext = exts.find((e) => roots.some((r) => existsSync(path.join(r, `${source.id}.${e}`)))) ?? exts[0];
+      return `${origin}/${source.id}.${ext}`;
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
