@@ -700,6 +700,20 @@ function looksLikeMarkdown(body: string): boolean {
   return !/<\s*(?:html|body|table|tr|td|th|div|p|main|article)\b/i.test(body);
 }
 
+/**
+ * The page's current table does not say when it ends, but the announcement does: the current prices
+ * hold until the day the announced ones take effect (that day included, as the switch is at 16:00 UTC).
+ * Without this, a copy of the page read after the switch would still "verify" the old prices.
+ */
+function endCurrentPricesAtAnnouncement(result: ExtractionBuilder): void {
+  const starts = result.observations.map((o) => o.effectiveFrom).filter((d): d is string => d !== undefined);
+  if (starts.length === 0) return;
+  const switchDay = starts.sort()[0]!;
+  for (const o of result.observations) {
+    if (o.effectiveFrom === undefined && o.effectiveUntil === undefined) o.effectiveUntil = switchDay;
+  }
+}
+
 export const deepSeekPricingSource: PricingSource = {
   id: SOURCE_ID,
   vendor: VENDOR,
@@ -712,6 +726,7 @@ export const deepSeekPricingSource: PricingSource = {
       if (refuseForeignPage(result, body)) return result.finish();
       const asMarkdown = format === "markdown" || looksLikeMarkdown(body);
       readPage(asMarkdown ? readMarkdownPage(body) : readHtmlPage(body), result);
+      endCurrentPricesAtAnnouncement(result);
     } catch (error) {
       result.fail(`the extractor stopped on this page: ${error instanceof Error ? error.message : String(error)}`, "page");
     }

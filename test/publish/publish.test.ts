@@ -9,7 +9,7 @@ import { publish, VERIFICATION_BRANCH } from "../../pipeline/publish/publish.ts"
 import type { ModelEntry } from "../../schemas/model-entry.ts";
 import type { Observation } from "../../schemas/observation.ts";
 import { type GitFixture, makeGitFixture } from "../support/git-fixture.ts";
-import { type GitHubServer, startGitHubServer } from "../support/github-server.ts";
+import { type GitHubServer, startGitHubServer } from "../../pipeline/demo/github-server.ts";
 
 const TOKEN = "ghs_publishTestToken0123456789";
 const MINI = "openai/gpt-image-1-mini";

@@ -127,11 +127,15 @@ describe("deepseek-pricing: snapshots", () => {
     expect(prices(r)).toEqual(V4_CURRENT);
     expect(prices(r, "2026-08-16")).toEqual(V4_PEAK);
     expect(r.observations).toHaveLength(6 + 12);
-    // An announced (peak/off-peak) price is never without its date; a current one never has one.
+    // An announced (peak/off-peak) price is never without its date; a current one holds until that day.
     for (const o of r.observations) {
-      if (o.price.includes("@")) expect(o.effectiveFrom, `${o.model} ${o.price}`).toBe("2026-08-16");
-      else expect(o.effectiveFrom, `${o.model} ${o.price}`).toBeUndefined();
-      expect(o.effectiveUntil).toBeUndefined();
+      if (o.price.includes("@")) {
+        expect(o.effectiveFrom, `${o.model} ${o.price}`).toBe("2026-08-16");
+        expect(o.effectiveUntil).toBeUndefined();
+      } else {
+        expect(o.effectiveFrom, `${o.model} ${o.price}`).toBeUndefined();
+        expect(o.effectiveUntil, `${o.model} ${o.price}`).toBe("2026-08-16");
+      }
     }
     expect(r.observations.find((o) => o.price === "output@peak")?.evidence).toContain("August 16, 2026");
     expectEvidenceOnEveryObservation(r);

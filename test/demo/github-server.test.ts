@@ -8,7 +8,7 @@ import { RequestError } from "@octokit/request-error";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startGitHubServer, type GitHubServer } from "./github-server.ts";
+import { startGitHubServer, type GitHubServer } from "../../pipeline/demo/github-server.ts";
 
 const TOKEN = "ghp_localTestToken0123456789abcdefABCDEF";
 const OWNER = "acme";
