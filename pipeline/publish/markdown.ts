@@ -8,7 +8,12 @@ export function escapeMarkdown(text: string): string {
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/([\\`*_{}\[\]()#+\-.!|~@:])/g, "\\$1")
+    // Every vendor line is written after "- " or inside a table cell, so line-start markers (-, +, 1.)
+    // cannot start a block; what can still act inline is escaped.
+    .replace(/([\\`*_{}\[\]()#!|~@])/g, "\\$1")
+    // and no bare link: GitHub would autolink "https://…" and "www.…"
+    .replace(/:\/\//g, "\\://")
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\\.`)
     .trim();
 }
 

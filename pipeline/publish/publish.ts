@@ -80,16 +80,17 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
 
 async function publishVerification(input: PublishInput, verified: EntryDiff[]): Promise<NonNullable<PublishResult["verification"]>> {
   const { repo, base, catalogDir, runDate, log } = input;
-  const message = `catalog: verify ${verified.length} entries on ${runDate}\n\nEvery price of these entries was seen unchanged on the vendor's page:\n${verified.map((v) => `- ${v.model}`).join("\n")}\n`;
+  const message = (written: string[]) =>
+    `catalog: verify ${written.length} entries on ${runDate}\n\nEvery price of these entries was seen unchanged on the vendor's page:\n${written.map((id) => `- ${id}`).join("\n")}\n`;
   if (input.verifiedTo === "pr") {
     await repo.checkoutFresh(VERIFICATION_BRANCH, base);
     const written = await applyToCatalog(catalogDir, verified, runDate);
-    const commit = await repo.commit(catalogDir, message);
+    const commit = await repo.commit(catalogDir, message(written));
     if (!commit) return { entries: written };
     await repo.push(VERIFICATION_BRANCH, { force: true });
     const open = await input.platform.findPullRequests(VERIFICATION_BRANCH, "open");
-    const body = `Moves \`lastVerified\` to ${runDate} for entries whose every price was seen unchanged:\n\n${verified.map((v) => `- \`${v.model}\``).join("\n")}\n`;
-    const title = `catalog: verify ${verified.length} entries`;
+    const body = `Moves \`lastVerified\` to ${runDate} for entries whose every price was seen unchanged:\n\n${written.map((id) => `- \`${id}\``).join("\n")}\n`;
+    const title = `catalog: verify ${written.length} entries`;
     const pr = open[0] ?? (await input.platform.createPullRequest({ branch: VERIFICATION_BRANCH, base, title, body }));
     if (open[0]) await input.platform.updatePullRequest(pr.number, { title, body });
     await repo.checkout(base);
@@ -98,7 +99,7 @@ async function publishVerification(input: PublishInput, verified: EntryDiff[]): 
 
   for (let attempt = 1; ; attempt++) {
     const written = await applyToCatalog(catalogDir, verified, runDate);
-    const commit = await repo.commit(catalogDir, message);
+    const commit = await repo.commit(catalogDir, message(written));
     if (!commit) return { entries: written };
     try {
       await repo.push(base);
@@ -153,7 +154,7 @@ async function publishSource(input: PublishInput, source: SourceToPublish): Prom
 
   const existing = open[0];
   if (existing) {
-    const same = existing.title === content.title && existing.body === content.body && sameSet(existing.labels, content.labels);
+    const same = existing.title === content.title && sameBody(existing.body, content.body) && sameSet(existing.labels, content.labels);
     if (!same) {
       await platform.updatePullRequest(existing.number, { title: content.title, body: content.body });
       await platform.setLabels(existing.number, content.labels);
@@ -165,6 +166,15 @@ async function publishSource(input: PublishInput, source: SourceToPublish): Prom
   await platform.setLabels(created.number, content.labels);
   log(`${source.diff.source}: opened PR #${created.number} ${created.url}`);
   return { source: source.diff.source, action: "created", branch, number: created.number, url: created.url, labels: content.labels };
+}
+
+/**
+ * The same page read again differs only in when it was fetched and which run fetched it: not worth an
+ * edit of the PR every night (reviewers get notified of edits).
+ */
+function sameBody(a: string, b: string): boolean {
+  const stable = (body: string) => body.replace(/^- Captured: \S+/m, "- Captured:").replace(/^- Stored page, screenshot and run report: .*$/m, "");
+  return stable(a) === stable(b);
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EntryDiff, SourceDiff } from "../../schemas/diff.ts";
-import type { ModelEntry } from "../../schemas/model-entry.ts";
+import { ModelId, type ModelEntry } from "../../schemas/model-entry.ts";
 import { escapeMarkdown, formatPercent, formatUsd } from "./markdown.ts";
 
 export const BRANCH_PREFIX = "catalog-freshness/";
@@ -93,7 +93,7 @@ export function renderPullRequest(
   }
 
   const notes = notesFor(diff);
-  if (notes.length > 0) lines.push("### Also seen on the page (not changed by this PR)", "", ...notes, "");
+  if (notes.length > 0) lines.push("### Also seen on the page (not changed by this PR)", "", ...notes);
   lines.push("Old prices move to `priceHistory`; `lastVerified` becomes the run date. This branch is rebuilt from the base branch on every run.");
 
   const labels = [...BASE_LABELS, `source:${diff.source}`, ...(guarded.length > 0 ? [REVIEW_LABEL] : [])];
@@ -102,20 +102,26 @@ export function renderPullRequest(
   return { branch: branchFor(diff.source), title, body: `${lines.join("\n")}\n`, labels, changeId };
 }
 
+/** What else the page said, folded away: a reviewer's attention belongs to the price table above. */
 function notesFor(diff: SourceDiff): string[] {
-  const notes: string[] = [];
+  const section = (title: string, items: string[]) =>
+    items.length === 0 ? [] : [`<details><summary>${title} (${items.length})</summary>`, "", ...items, "", "</details>", ""];
+  const code = (id: string) => (ModelId.safeParse(id).success ? `\`${id}\`` : escapeMarkdown(id));
+  const announced: string[] = [];
+  const incomplete: string[] = [];
+  const missing: string[] = [];
   for (const e of diff.entries) {
-    if (e.outcome === "incomplete") {
-      notes.push(`- \`${e.model}\` not verified: ${e.notOnPage.map((k) => `\`${k}\``).join(", ")} not on the page`);
-    } else if (e.outcome === "missing") {
-      notes.push(`- \`${e.model}\` is no longer listed on the page`);
-    }
-    if (e.outcome !== "missing") {
-      for (const a of e.announced) {
-        notes.push(`- \`${e.model}\` \`${a.price}\` announced at ${formatUsd(a.usd)} from ${a.effectiveFrom}${a.current !== undefined ? ` (now ${formatUsd(a.current)})` : ""}`);
-      }
+    if (e.outcome === "incomplete") incomplete.push(`- \`${e.model}\`: ${e.notOnPage.map((k) => `\`${k}\``).join(", ")}`);
+    if (e.outcome === "missing") missing.push(`- \`${e.model}\``);
+    if (e.outcome === "missing") continue;
+    for (const a of e.announced) {
+      announced.push(`- \`${e.model}\` \`${a.price}\`: ${formatUsd(a.usd)} from ${a.effectiveFrom}${a.current !== undefined ? ` (now ${formatUsd(a.current)})` : ""}`);
     }
   }
-  for (const u of diff.untracked) notes.push(`- untracked model on the page: ${escapeMarkdown(u.model)}`);
-  return notes;
+  return [
+    ...section("Prices announced for a later day", announced),
+    ...section("Not verified: catalog prices not on the page", incomplete),
+    ...section("Catalog models no longer on the page", missing),
+    ...section("Models on the page that the catalog does not track", diff.untracked.map((u) => `- ${code(u.model)}`)),
+  ];
 }

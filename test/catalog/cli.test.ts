@@ -19,14 +19,14 @@ afterEach(() => {
 });
 
 describe("the real catalog", () => {
-  it("validates", () => {
-    const r = runCli(["validate"]);
+  it("validates", async () => {
+    const r = await runCli(["validate"]);
     expect(r.stderr).not.toMatch(/problem/);
     expect(r.status).toBe(0);
   });
 
-  it("is in canonical form", () => {
-    const r = runCli(["format", "--check"]);
+  it("is in canonical form", async () => {
+    const r = await runCli(["format", "--check"]);
     expect(r.stdout).toBe("");
     expect(r.status).toBe(0);
   });
@@ -54,21 +54,21 @@ describe("the real catalog", () => {
 });
 
 describe("validate on a broken copy", () => {
-  it('names the file and the JSON pointer of a price of "abc", and exits 1', () => {
+  it('names the file and the JSON pointer of a price of "abc", and exits 1', async () => {
     const dir = copyOfCatalog();
     const file = path.join(dir, "openai/gpt-image-1-mini.json");
     writeFileSync(file, readFileSync(file, "utf8").replace('"usd": 0.004', '"usd": "abc"'));
-    const r = runCli(["validate", "--catalog", dir]);
+    const r = await runCli(["validate", "--catalog", dir]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${file}: /prices/image:low:1024x1024/usd: Invalid input: expected number, received string`);
   });
 
-  it("reports bad JSON, a misplaced file and a duplicate id, one line each", () => {
+  it("reports bad JSON, a misplaced file and a duplicate id, one line each", async () => {
     const dir = copyOfCatalog();
     writeFileSync(path.join(dir, "openai/broken.json"), "{ not json");
     const text = readFileSync(path.join(dir, "openai/gpt-image-1-mini.json"), "utf8");
     writeFileSync(path.join(dir, "openai/gpt-image-1-mini-copy.json"), text);
-    const r = runCli(["validate", "--catalog", dir]);
+    const r = await runCli(["validate", "--catalog", dir]);
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toContainEqual(expect.stringMatching(/openai\/broken\.json: \/: not valid JSON/));
@@ -77,11 +77,11 @@ describe("validate on a broken copy", () => {
     );
   });
 
-  it("reports an impossible date with its pointer", () => {
+  it("reports an impossible date with its pointer", async () => {
     const dir = copyOfCatalog();
     const file = path.join(dir, "openai/gpt-image-1-mini.json");
     writeFileSync(file, readFileSync(file, "utf8").replace('"lastVerified": "2026-04-04"', '"lastVerified": "2026-02-30"'));
-    const r = runCli(["validate", "--catalog", dir]);
+    const r = await runCli(["validate", "--catalog", dir]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${file}: /lastVerified:`);
   });
@@ -97,16 +97,16 @@ describe("format", () => {
       (await listCatalogFiles(dir)).map((f) => [f, readFileSync(path.join(dir, f), "utf8")] as const),
     );
 
-    const check = runCli(["format", "--check", "--catalog", dir]);
+    const check = await runCli(["format", "--check", "--catalog", dir]);
     expect(check.status).toBe(1);
     expect(check.stdout.trim()).toBe(file);
 
-    const fix = runCli(["format", "--catalog", dir]);
+    const fix = await runCli(["format", "--catalog", dir]);
     expect(fix.status).toBe(0);
     expect(readFileSync(file, "utf8")).toBe(canonical);
     for (const [f, text] of before) {
       if (path.join(dir, f) !== file) expect(readFileSync(path.join(dir, f), "utf8"), f).toBe(text);
     }
-    expect(runCli(["format", "--check", "--catalog", dir]).status).toBe(0);
+    expect((await runCli(["format", "--check", "--catalog", dir])).status).toBe(0);
   });
 });

@@ -72,7 +72,7 @@ describe("the pull request a reviewer sees", () => {
     expect(body).not.toContain(" | <");
     expect(body).not.toMatch(/(^|[^\\])@org/);
     expect(escapeMarkdown(nasty)).toBe(
-      "GPT \\`Image\\` \\| &lt;img src=x onerror=alert\\(1\\)&gt; \\[click\\]\\(https\\://evil\\.example\\) \\@org/team \\# heading \\.\\./\\.\\./etc",
+      "GPT \\`Image\\` \\| &lt;img src=x onerror=alert\\(1\\)&gt; \\[click\\]\\(https\\://evil.example\\) \\@org/team \\# heading ../../etc",
     );
   });
 
