@@ -111,6 +111,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
       verifiedTo: flags.verifiedTo,
       runDir,
       env: process.env,
+      fetchOptions: fetchOptionsFromEnv(process.env),
       out: (line) => console.log(line),
       log: (line) => console.error(line),
     });
@@ -119,6 +120,30 @@ async function runCommand(flags: RunFlags): Promise<void> {
     if (err instanceof RunRefused) return usageError(err.message);
     throw err;
   }
+}
+
+/**
+ * Fetch limits a maintainer (or a test of the failure paths) may tighten without code changes:
+ * CATALOG_FRESHNESS_TIMEOUT_MS, _MAX_BYTES, _MAX_ATTEMPTS, _BACKOFF_MS, _MAX_RETRY_AFTER_MS.
+ */
+function fetchOptionsFromEnv(env: NodeJS.ProcessEnv) {
+  const num = (name: string) => {
+    const raw = env[`CATALOG_FRESHNESS_${name}`];
+    if (raw === undefined || raw === "") return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`CATALOG_FRESHNESS_${name} must be a non-negative number, not "${raw}"`);
+    return n;
+  };
+  const http = Object.fromEntries(
+    Object.entries({
+      timeoutMs: num("TIMEOUT_MS"),
+      maxBytes: num("MAX_BYTES"),
+      maxAttempts: num("MAX_ATTEMPTS"),
+      backoffMs: num("BACKOFF_MS"),
+      maxRetryAfterMs: num("MAX_RETRY_AFTER_MS"),
+    }).filter(([, v]) => v !== undefined),
+  );
+  return { http };
 }
 
 function usageError(message: string): void {
@@ -130,7 +155,7 @@ const runOptions = (command: Command) =>
   command
     .option("--dry-run", "push nothing, write nothing: print the diff and the pull request bodies")
     .option("--date <YYYY-MM-DD>", "the run date (UTC); default today")
-    .option("--replay <dir>", "serve <dir>/<source-id>.<md|html> locally in place of the vendor pages")
+    .option("--replay <dir-or-url>", "read <dir>/<source-id>.<md|html> (served locally), or <url>/<source-id>.<md|html>, in place of the vendor pages")
     .option("--verified-to <where>", "base: push verification-only updates to the base branch; pr: open a PR for them", "base")
     .option("--run-dir <dir>", "where the report and fetched pages go (default runs/<timestamp>)")
     .option("--catalog <dir>", "catalog directory", "catalog");

@@ -28,7 +28,10 @@ export interface RunOptions {
   only: readonly string[];
   dryRun: boolean;
   runDate: string;
-  /** Serve `<dir>/<source-id>.<md|html>` locally in place of the vendor URLs. */
+  /**
+   * Replay saved pages in place of the vendor URLs: a directory (`<dir>/<source-id>.<md|html>`, served
+   * from a local HTTP server) or a base URL whose `<url>/<source-id>.<md|html>` are fetched instead.
+   */
   replayDir?: string;
   verifiedTo: "base" | "pr";
   runDir: string;
@@ -79,7 +82,11 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
   });
   try {
     await mkdir(options.runDir, { recursive: true });
-    const replay = options.replayDir ? await startReplayServer(options.replayDir) : undefined;
+    const replay = !options.replayDir
+      ? undefined
+      : /^https?:\/\//.test(options.replayDir)
+        ? replayFromUrl(options.replayDir)
+        : await startReplayServer(options.replayDir);
     const fetcher = new PageFetcher(options.fetchOptions);
     let outcomes: SourceOutcome[];
     try {
@@ -133,6 +140,15 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
   }
 }
 
+/** `--replay http://host/dir`: the pages are fetched from that base URL, through the same fetch path. */
+function replayFromUrl(base: string): { urlFor(source: PricingSource): string; close(): Promise<void> } {
+  const root = base.replace(/\/+$/, "");
+  return {
+    urlFor: (source) => `${root}/${source.id}.${source.format === "markdown" ? "md" : "html"}`,
+    close: async () => {},
+  };
+}
+
 function selectSources(
   sources: readonly PricingSource[],
   entries: ReadonlyMap<string, ModelEntry>,
@@ -176,7 +192,7 @@ async function readSource(
     counts: { observations: 0, covered: covered.length, verified: 0, changed: 0, incomplete: 0, missing: 0, untracked: 0 },
   };
   if (!ctx.url) {
-    const reason = `no replay file for ${source.id} (expected ${source.id}.${source.format === "markdown" ? "md" : "html"})`;
+    const reason = `no page to replay for ${source.id}`;
     return { source, report: { ...base, status: "failed", reason, problems: [{ message: reason, where: "replay" }], timings: { fetchMs: 0, extractMs: 0, totalMs: 0 } } };
   }
   let fetched: Awaited<ReturnType<PageFetcher["fetch"]>>;
