@@ -123,7 +123,14 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
     if (options.dryRun) {
       printDryRun(healthy, entries, out);
     } else {
-      await publishOutcomes(healthy, entries, options, report, { out, log });
+      try {
+        await publishOutcomes(healthy, entries, options, report, { out, log });
+      } catch (err) {
+        // Not a git checkout, git missing, an unexpected API answer: report it; the catalog was not half-written
+        // (every file write is atomic, and the checkout is reset on a failed push).
+        report.problems.push({ message: (err as Error).message, where: "publish" });
+        log(`publishing failed: ${(err as Error).message}`);
+      }
     }
 
     const failed = report.sources.filter((s) => s.status !== "ok").length;
