@@ -31,11 +31,24 @@ export const CHROMIUM_ARGS = [
 export const BLOCKED_RESOURCE_TYPES = ["image", "font", "media"] as const;
 
 /**
- * Which Chromium to drive: $CHROMIUM_PATH, else Debian's /usr/bin/chromium, else undefined, which makes
- * Playwright use its own downloaded build (GitHub Actions: `npx playwright install --with-deps chromium`).
+ * Which Chromium to drive: $CHROMIUM_PATH; else undefined when Playwright's own build is installed, which
+ * makes Playwright launch it; else Debian's /usr/bin/chromium.
  */
 export function chromiumExecutable(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+  if (env.CHROMIUM_PATH) return env.CHROMIUM_PATH;
+  // Playwright's own build when it was installed (GitHub Actions: `npx playwright-core install chromium`),
+  // as it matches this playwright-core exactly; else Debian's chromium (this machine, CI via .ci/run).
+  if (playwrightOwnChromium()) return undefined;
+  return existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;
+}
+
+function playwrightOwnChromium(): string | undefined {
+  try {
+    const own = chromium.executablePath();
+    return own && existsSync(own) ? own : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface BrowserFetcherOptions {
