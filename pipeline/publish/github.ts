@@ -1,5 +1,5 @@
 import { Octokit } from "@octokit/rest";
-import type { ForgePlatform, PullRequest } from "./platform.ts";
+import { type ForgePlatform, type PullRequest, PullRequestExists } from "./platform.ts";
 
 export interface GitHubSettings {
   token: string;
@@ -49,15 +49,21 @@ export class GitHubPlatform implements ForgePlatform {
   }
 
   async createPullRequest(pr: { branch: string; base: string; title: string; body: string }): Promise<PullRequest> {
-    const { data } = await this.octokit.rest.pulls.create({
-      ...this.repo,
-      head: pr.branch,
-      base: pr.base,
-      title: pr.title,
-      body: pr.body,
-      maintainer_can_modify: true,
-    });
-    return toPullRequest(data);
+    try {
+      const { data } = await this.octokit.rest.pulls.create({
+        ...this.repo,
+        head: pr.branch,
+        base: pr.base,
+        title: pr.title,
+        body: pr.body,
+        maintainer_can_modify: true,
+      });
+      return toPullRequest(data);
+    } catch (err) {
+      const e = err as { status?: number; message?: string };
+      if (e.status === 422 && /already exists/i.test(e.message ?? "")) throw new PullRequestExists(e.message);
+      throw err;
+    }
   }
 
   async updatePullRequest(number: number, pr: { title: string; body: string }): Promise<void> {

@@ -20,3 +20,6 @@ export interface ForgePlatform {
   setLabels(number: number, labels: string[]): Promise<void>;
   closePullRequest(number: number, comment: string): Promise<void>;
 }
+
+/** Another PR for this branch is already open (a concurrent run opened it between our lookup and create). */
+export class PullRequestExists extends Error {}

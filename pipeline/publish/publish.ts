@@ -3,7 +3,7 @@ import type { EntryDiff, SourceDiff } from "../../schemas/diff.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
 import { applyToCatalog } from "../apply/write-catalog.ts";
 import { type CatalogRepo, PushRejected } from "./git.ts";
-import type { ForgePlatform } from "./platform.ts";
+import { type ForgePlatform, PullRequestExists } from "./platform.ts";
 import { branchFor, changeIdOf, type PageEvidence, renderPullRequest } from "./pull-request.ts";
 
 export const VERIFICATION_BRANCH = "catalog-freshness/verification";
@@ -152,20 +152,27 @@ async function publishSource(input: PublishInput, source: SourceToPublish): Prom
   if (!commit) throw new Error(`the diff said ${changed.length} entries changed but applying it changed no file`);
   if (!(await repo.remoteHasSameTree(branch))) await repo.push(branch, { force: true });
 
-  const existing = open[0];
-  if (existing) {
-    const same = existing.title === content.title && sameBody(existing.body, content.body) && sameSet(existing.labels, content.labels);
-    if (!same) {
-      await platform.updatePullRequest(existing.number, { title: content.title, body: content.body });
-      await platform.setLabels(existing.number, content.labels);
+  let existing = open[0];
+  if (!existing) {
+    try {
+      const created = await platform.createPullRequest({ branch, base, title: content.title, body: content.body });
+      await platform.setLabels(created.number, content.labels);
+      log(`${source.diff.source}: opened PR #${created.number} ${created.url}`);
+      return { source: source.diff.source, action: "created", branch, number: created.number, url: created.url, labels: content.labels };
+    } catch (err) {
+      // Opened by someone else since we looked (another run): update that one rather than fail.
+      if (!(err instanceof PullRequestExists)) throw err;
+      existing = (await platform.findPullRequests(branch, "open"))[0];
+      if (!existing) throw err;
     }
-    log(`${source.diff.source}: ${same ? "PR unchanged" : "updated PR"} #${existing.number} ${existing.url}`);
-    return { source: source.diff.source, action: same ? "unchanged" : "updated", branch, number: existing.number, url: existing.url, labels: content.labels };
   }
-  const created = await platform.createPullRequest({ branch, base, title: content.title, body: content.body });
-  await platform.setLabels(created.number, content.labels);
-  log(`${source.diff.source}: opened PR #${created.number} ${created.url}`);
-  return { source: source.diff.source, action: "created", branch, number: created.number, url: created.url, labels: content.labels };
+  const same = existing.title === content.title && sameBody(existing.body, content.body) && sameSet(existing.labels, content.labels);
+  if (!same) {
+    await platform.updatePullRequest(existing.number, { title: content.title, body: content.body });
+    await platform.setLabels(existing.number, content.labels);
+  }
+  log(`${source.diff.source}: ${same ? "PR unchanged" : "updated PR"} #${existing.number} ${existing.url}`);
+  return { source: source.diff.source, action: same ? "unchanged" : "updated", branch, number: existing.number, url: existing.url, labels: content.labels };
 }
 
 /**

@@ -40,13 +40,19 @@ async function observations(ids: string[], override: Record<string, Record<strin
   return { obs, entries };
 }
 
-async function runPublish(ids: string[], override: Record<string, Record<string, number>>, runDate: string, verifiedTo: "base" | "pr" = "base") {
+async function runPublish(
+  ids: string[],
+  override: Record<string, Record<string, number>>,
+  runDate: string,
+  verifiedTo: "base" | "pr" = "base",
+  platform: GitHubPlatform = new GitHubPlatform({ token: TOKEN, owner: "acme", repo: "catalog", apiUrl: server.url }),
+) {
   const { obs, entries } = await observations(ids, override);
   const diff = diffSource({ source: "openai-pricing", status: "ok", observations: obs, untracked: [], problems: [] }, entries, runDate);
   const repo = await CatalogRepo.open(fx.work);
   return publish({
     repo,
-    platform: new GitHubPlatform({ token: TOKEN, owner: "acme", repo: "catalog", apiUrl: server.url }),
+    platform,
     base: "main",
     catalogDir: fx.catalogDir,
     runDate,
@@ -130,6 +136,27 @@ describe("publish", () => {
     // A different change is a new proposal.
     const other = await runPublish([MINI], { [MINI]: { ...newMiniPrices[MINI], "image:low:1024x1024": 0.006 } }, "2026-11-26");
     expect(other.pullRequests).toMatchObject([{ action: "created", number: 2 }]);
+  });
+
+  it("when GitHub answers 422 'already exists' (a PR opened since we looked), updates that PR instead of failing", async () => {
+    await runPublish([MINI], newMiniPrices, "2026-11-24");
+    // A platform whose first lookup is stale, as if another run opened the PR in between.
+    class StaleLookup extends GitHubPlatform {
+      private stale = true;
+      override async findPullRequests(branch: string, state: "open" | "closed") {
+        if (state === "open" && this.stale) {
+          this.stale = false;
+          return [];
+        }
+        return super.findPullRequests(branch, state);
+      }
+    }
+    const next = await runPublish([MINI], { [MINI]: { ...newMiniPrices[MINI], "image:low:1024x1024": 0.006 } }, "2026-11-25", "base", new StaleLookup({ token: TOKEN, owner: "acme", repo: "catalog", apiUrl: server.url }));
+    expect(next.problems).toEqual([]);
+    expect(next.pullRequests).toMatchObject([{ action: "updated", number: 1 }]);
+    expect(server.requests.filter((r) => r.method === "POST" && r.path === "/repos/acme/catalog/pulls").map((r) => r.status)).toEqual([201, 422]);
+    expect(server.state.pulls).toHaveLength(1);
+    expect(server.state.pulls[0]!.body).toContain("| $0.004 | $0.006 | +50.0% |");
   });
 
   it("retries a verification push rejected because the base moved, on the new base", async () => {
