@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chromium, errors, type Browser, type BrowserContext, type Request, type Response } from "playwright-core";
 import { FetchError } from "./errors.ts";
-import { defaultHostQueues, type HostQueues } from "./host-queue.ts";
+import { defaultHostQueues } from "./host-queue.ts";
 import {
   DEFAULT_BACKOFF_MS,
   DEFAULT_MAX_ATTEMPTS,
@@ -14,6 +14,7 @@ import {
   USER_AGENT,
   isTextType,
   parseContentType,
+  type HttpFetchOptions,
   type HttpPage,
 } from "./http.ts";
 import { parseRetryAfter, realSleep, withRetries, type RetryPolicy } from "./retry.ts";
@@ -56,24 +57,21 @@ export interface BrowserFetcherOptions {
   executablePath?: string;
 }
 
-export interface BrowserFetchOptions {
-  /** Per attempt: navigation, settling, the optional selector, reading the DOM and the screenshot. */
-  timeoutMs?: number;
-  maxBytes?: number;
-  maxAttempts?: number;
-  backoffMs?: number;
-  maxBackoffMs?: number;
-  maxRetryAfterMs?: number;
-  maxRedirects?: number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
+/**
+ * The same limits and retry knobs as a plain HTTP fetch (timeoutMs covers, per attempt, navigation,
+ * settling, the optional selector, reading the DOM and the screenshot), plus what only a browser has.
+ */
+export interface BrowserFetchOptions
+  extends Pick<
+    HttpFetchOptions,
+    "timeoutMs" | "maxBytes" | "maxAttempts" | "backoffMs" | "maxBackoffMs" | "maxRetryAfterMs" | "maxRedirects" | "sleep" | "random" | "hostQueues"
+  > {
   /** Also wait until this selector is in the DOM (e.g. `table`) after the network settles. */
   waitForSelector?: string;
   /** Take a full-page PNG (default true). */
   screenshot?: boolean;
   /** Resource types to abort; default images, fonts and media. */
   block?: readonly string[];
-  hostQueues?: HostQueues;
 }
 
 export interface BrowserPage extends HttpPage {

@@ -1,11 +1,10 @@
 import type { CheerioAPI } from "cheerio";
 import { addDays, format as formatDay, isValid, parse as parseDay } from "date-fns";
-import type { Extraction } from "../../schemas/observation.ts";
 import { formatPriceKey, type Tier } from "../../schemas/price-key.ts";
 import { cleanText, loadDocument, type PageFormat, stripFrontMatter } from "../extract/document.ts";
 import { isNoPrice, type MoneyCell, parseMoneyCell, scaleDecimal } from "../extract/money.ts";
 import { type PageTable, readTables, type TableRow } from "../extract/tables.ts";
-import { ExtractionBuilder, type PricingSource, refuseForeignPage } from "./source.ts";
+import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
 /**
  * Anthropic's pricing page: platform.claude.com/docs/en/about-claude/pricing.md (earlier docs.claude.com),
@@ -940,23 +939,16 @@ function htmlText($: CheerioAPI): string {
 
 // ---------------------------------------------------------------------------------------------------
 
-function extract(body: string, format: PageFormat): Extraction {
-  const result = new ExtractionBuilder(SOURCE_ID);
-  try {
-    if (refuseForeignPage(result, body)) return result.finish();
-    const $ = loadDocument(body, format);
-    const tables = readTables($);
-    if (tables.length > 0) {
-      readDocsPage(result, $, tables);
-    } else {
-      const text = format === "markdown" ? stripFrontMatter(body) : htmlText($);
-      if (text.split(/\r?\n/).some((l) => TEXT_PRICE_LINE.test(cleanText(l)))) readTextPage(result, text);
-      else result.fail(`no price table and no "Input: $… / MTok" lines: not a layout this source knows`, "page");
-    }
-  } catch (error) {
-    result.fail(`the extractor broke on this page: ${error instanceof Error ? error.message : String(error)}`, "page");
+function readAnthropicPage(result: ExtractionBuilder, body: string, format: PageFormat): void {
+  const $ = loadDocument(body, format);
+  const tables = readTables($);
+  if (tables.length > 0) {
+    readDocsPage(result, $, tables);
+  } else {
+    const text = format === "markdown" ? stripFrontMatter(body) : htmlText($);
+    if (text.split(/\r?\n/).some((l) => TEXT_PRICE_LINE.test(cleanText(l)))) readTextPage(result, text);
+    else result.fail(`no price table and no "Input: $… / MTok" lines: not a layout this source knows`, "page");
   }
-  return result.finish();
 }
 
 export const anthropicPricingSource: PricingSource = {
@@ -966,6 +958,6 @@ export const anthropicPricingSource: PricingSource = {
   format: "markdown",
   fetchWith: "http",
   extract(body: string, format: PageFormat = "markdown") {
-    return extract(body, format);
+    return extractWith(SOURCE_ID, body, (result) => readAnthropicPage(result, body, format));
   },
 };

@@ -3,7 +3,7 @@ import { format as formatDate, isValid, parse } from "date-fns";
 import { cleanText, loadDocument, type PageFormat, stripFrontMatter } from "../extract/document.ts";
 import { isNoPrice, parseMoneyCell } from "../extract/money.ts";
 import { type PageTable, readTables } from "../extract/tables.ts";
-import { ExtractionBuilder, type PricingSource, refuseForeignPage } from "./source.ts";
+import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
 /**
  * DeepSeek's "Models & Pricing" page (api-docs.deepseek.com/quick_start/pricing).
@@ -721,15 +721,10 @@ export const deepSeekPricingSource: PricingSource = {
   format: "html",
   fetchWith: "http",
   extract(body: string, format: PageFormat = "html") {
-    const result = new ExtractionBuilder(SOURCE_ID);
-    try {
-      if (refuseForeignPage(result, body)) return result.finish();
+    return extractWith(SOURCE_ID, body, (result) => {
       const asMarkdown = format === "markdown" || looksLikeMarkdown(body);
       readPage(asMarkdown ? readMarkdownPage(body) : readHtmlPage(body), result);
       endCurrentPricesAtAnnouncement(result);
-    } catch (error) {
-      result.fail(`the extractor stopped on this page: ${error instanceof Error ? error.message : String(error)}`, "page");
-    }
-    return result.finish();
+    });
   },
 };

@@ -5,7 +5,7 @@ import type { Tier, Unit } from "../../schemas/price-key.ts";
 import { cleanText, loadDocument, type PageFormat } from "../extract/document.ts";
 import { isNoPrice, parseDecimal, scaleDecimal } from "../extract/money.ts";
 import { type PageTable, readTables } from "../extract/tables.ts";
-import { ExtractionBuilder, type PricingSource, refuseForeignPage } from "./source.ts";
+import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
 /**
  * ai.google.dev/gemini-api/docs/pricing: one section per model,
@@ -35,13 +35,7 @@ export const geminiPricingSource: PricingSource = {
   format: "markdown",
   fetchWith: "http",
   extract(body: string, format: PageFormat = "markdown"): Extraction {
-    const result = new ExtractionBuilder(SOURCE_ID);
-    try {
-      if (!refuseForeignPage(result, body)) readPage(result, loadDocument(body, format));
-    } catch (error) {
-      result.fail(`the extractor crashed: ${error instanceof Error ? error.message : String(error)}`, "page");
-    }
-    return result.finish();
+    return extractWith(SOURCE_ID, body, (result) => readPage(result, loadDocument(body, format)));
   },
 };
 

@@ -4,7 +4,7 @@ import type { Tier } from "../../schemas/price-key.ts";
 import { cleanText, loadDocument, stripFrontMatter, type PageFormat } from "../extract/document.ts";
 import { isNoPrice, parseMoneyCell, scaleDecimal } from "../extract/money.ts";
 import { readTables, type PageTable, type TableRow } from "../extract/tables.ts";
-import { ExtractionBuilder, refuseForeignPage, type PricingSource } from "./source.ts";
+import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
 /**
  * OpenAI's API pricing page, in the shapes it has been seen in:
@@ -840,9 +840,7 @@ function readCollapsedImages(b: ExtractionBuilder, table: CollapsedTable, where:
 
 // ---------------------------------------------------------------------------------------------------------
 
-function extractOpenAi(body: string, format: PageFormat): ReturnType<ExtractionBuilder["finish"]> {
-  const b = new ExtractionBuilder(SOURCE_ID);
-  if (refuseForeignPage(b, body)) return b.finish();
+function readOpenAiPage(b: ExtractionBuilder, body: string, format: PageFormat): void {
   const $ = loadDocument(body, format);
   const tables = readTables($);
   if (tables.length > 0) {
@@ -852,7 +850,6 @@ function extractOpenAi(body: string, format: PageFormat): ReturnType<ExtractionB
   } else {
     b.fail("no price table on the page (neither tables nor the collapsed-text layout)", "page");
   }
-  return b.finish();
 }
 
 export const openAiPricingSource: PricingSource = {
@@ -862,12 +859,6 @@ export const openAiPricingSource: PricingSource = {
   format: "markdown",
   fetchWith: "http",
   extract(body: string, format: PageFormat = "markdown") {
-    try {
-      return extractOpenAi(body, format);
-    } catch (error) {
-      const b = new ExtractionBuilder(SOURCE_ID);
-      b.fail(`the extractor broke on this page: ${error instanceof Error ? error.message : String(error)}`, "page");
-      return b.finish();
-    }
+    return extractWith(SOURCE_ID, body, (b) => readOpenAiPage(b, body, format));
   },
 };

@@ -98,6 +98,21 @@ export class ExtractionBuilder {
   }
 }
 
+/**
+ * Run one source's reader under the rules every source shares: a challenge, login or empty page is
+ * refused before any reading, and an exception in the reader makes the page `failed` instead of
+ * crashing the run.
+ */
+export function extractWith(sourceId: string, body: string, read: (result: ExtractionBuilder) => void): Extraction {
+  const result = new ExtractionBuilder(sourceId);
+  try {
+    if (!refuseForeignPage(result, body)) read(result);
+  } catch (error) {
+    result.fail(`the extractor stopped on this page: ${error instanceof Error ? error.message : String(error)}`, "page");
+  }
+  return result.finish();
+}
+
 /** The check every source runs first: is this a pricing page at all? */
 export function refuseForeignPage(result: ExtractionBuilder, body: string): boolean {
   const why = notAPricingPage(body);
