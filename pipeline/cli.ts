@@ -107,7 +107,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
       only: flags.only ?? [],
       dryRun: !!flags.dryRun,
       runDate,
-      ...(flags.replay ? { replayDir: path.resolve(flags.replay) } : {}),
+      ...(flags.replay ? { replayDir: /^https?:\/\//i.test(flags.replay) ? flags.replay : path.resolve(flags.replay) } : {}),
       verifiedTo: flags.verifiedTo,
       runDir,
       env: process.env,

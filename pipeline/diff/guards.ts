@@ -8,8 +8,9 @@ export function guardOf(change: Pick<PriceChange, "old" | "new">): string | unde
   if (change.old === 0 && change.new !== 0) return "was free, now priced: check the page";
   if (change.old !== 0 && change.new === 0) return "becomes 0: check the page really says free";
   const ratio = change.new / change.old;
-  if (ratio > MAX_RATIO) return `rises ${trim(ratio)}× (more than ${MAX_RATIO}×)`;
-  if (ratio < 1 / MAX_RATIO) return `falls to 1/${trim(1 / ratio)} (more than ${MAX_RATIO}×)`;
+  // 10× itself is held too: a dropped or added digit ("$60" read as "$6") moves a price by exactly 10×.
+  if (ratio >= MAX_RATIO) return `rises ${trim(ratio)}× (${MAX_RATIO}× or more)`;
+  if (ratio <= 1 / MAX_RATIO) return `falls to 1/${trim(1 / ratio)} (${MAX_RATIO}× or more)`;
   return undefined;
 }
 

@@ -110,11 +110,17 @@ describe("diffSource", () => {
     expect(d.outcome).toBe("changed");
     if (d.outcome !== "changed") return;
     expect(Object.fromEntries(d.changes.map((c) => [c.price, c.guard]))).toEqual({
-      input: "rises 12× (more than 10×)",
+      input: "rises 12× (10× or more)",
       cached_input: "was free, now priced: check the page",
       output: "becomes 0: check the page really says free",
     });
     expect(d.changes.find((c) => c.price === "cached_input")!.percent).toBeNull();
+  });
+
+  it("holds back a move of exactly 10x too: a dropped digit ($60 read as $6) is exactly that", () => {
+    const e = entry("openai/o1", { input: 15, output: 60 });
+    const diff = diffSource(page([{ model: "openai/o1", price: "input", usd: 15 }, { model: "openai/o1", price: "output", usd: 6 }]), [e], "2026-11-24");
+    expect(diff.entries[0]).toMatchObject({ outcome: "changed", changes: [{ price: "output", guard: "falls to 1/10 (10× or more)" }] });
   });
 
   it("does not take an announced price as the current one before its day, and does after", () => {

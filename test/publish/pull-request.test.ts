@@ -52,7 +52,7 @@ describe("the pull request a reviewer sees", () => {
     );
     const body = guarded.body.split("\n");
     expect(body[2]).toBe("> [!WARNING]");
-    expect(guarded.body).toContain("`openai/gpt-image-1-mini` `image:low:1024x1024`: $0.004 → $0.50: rises 125× (more than 10×)");
+    expect(guarded.body).toContain("`openai/gpt-image-1-mini` `image:low:1024x1024`: $0.004 → $0.50: rises 125× (10× or more)");
     expect(guarded.labels).toContain("needs-careful-review");
     expect(guarded.title).toMatch(/needs careful review/);
   });
