@@ -39,44 +39,62 @@ export class GitHubPlatform implements ForgePlatform {
   }
 
   async findPullRequests(branch: string, state: "open" | "closed"): Promise<PullRequest[]> {
-    const { data } = await this.octokit.rest.pulls.list({
-      ...this.repo,
-      state,
-      head: `${this.settings.owner}:${branch}`,
-      per_page: 100,
-    });
+    const { data } = await call(`listing ${state} pull requests for ${branch}`, () =>
+      this.octokit.rest.pulls.list({
+        ...this.repo,
+        state,
+        head: `${this.settings.owner}:${branch}`,
+        per_page: 100,
+      }),
+    );
     return data.filter((pr) => pr.head.ref === branch).map(toPullRequest);
   }
 
   async createPullRequest(pr: { branch: string; base: string; title: string; body: string }): Promise<PullRequest> {
-    try {
-      const { data } = await this.octokit.rest.pulls.create({
+    const { data } = await call(`creating the pull request ${pr.branch} → ${pr.base}`, () =>
+      this.octokit.rest.pulls.create({
         ...this.repo,
         head: pr.branch,
         base: pr.base,
         title: pr.title,
         body: pr.body,
         maintainer_can_modify: true,
-      });
-      return toPullRequest(data);
-    } catch (err) {
-      const e = err as { status?: number; message?: string };
-      if (e.status === 422 && /already exists/i.test(e.message ?? "")) throw new PullRequestExists(e.message);
-      throw err;
-    }
+      }),
+    );
+    return toPullRequest(data);
   }
 
   async updatePullRequest(number: number, pr: { title: string; body: string }): Promise<void> {
-    await this.octokit.rest.pulls.update({ ...this.repo, pull_number: number, title: pr.title, body: pr.body });
+    await call(`updating pull request #${number}`, () => this.octokit.rest.pulls.update({ ...this.repo, pull_number: number, title: pr.title, body: pr.body }));
   }
 
   async setLabels(number: number, labels: string[]): Promise<void> {
-    await this.octokit.rest.issues.setLabels({ ...this.repo, issue_number: number, labels });
+    await call(`labelling pull request #${number}`, () => this.octokit.rest.issues.setLabels({ ...this.repo, issue_number: number, labels }));
   }
 
   async closePullRequest(number: number, comment: string): Promise<void> {
-    await this.octokit.rest.issues.createComment({ ...this.repo, issue_number: number, body: comment });
-    await this.octokit.rest.pulls.update({ ...this.repo, pull_number: number, state: "closed" });
+    await call(`commenting on pull request #${number}`, () => this.octokit.rest.issues.createComment({ ...this.repo, issue_number: number, body: comment }));
+    await call(`closing pull request #${number}`, () => this.octokit.rest.pulls.update({ ...this.repo, pull_number: number, state: "closed" }));
+  }
+}
+
+/**
+ * Octokit's errors read "Bad credentials - https://docs.github.com/rest": no status, no call. Say both,
+ * and when the rate limit is spent, when it resets. (The token is never in these messages.)
+ */
+async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (err) {
+    const status = (err as { status?: unknown }).status;
+    if (typeof status !== "number") throw err;
+    if (status === 422 && /already exists/i.test((err as Error).message)) throw new PullRequestExists((err as Error).message);
+    const headers = (err as { response?: { headers?: Record<string, unknown> } }).response?.headers ?? {};
+    const reset =
+      String(headers["x-ratelimit-remaining"]) === "0" && headers["x-ratelimit-reset"] !== undefined
+        ? ` (rate limit exhausted; it resets at ${new Date(Number(headers["x-ratelimit-reset"]) * 1000).toISOString()})`
+        : "";
+    throw new Error(`GitHub API: ${what} failed: HTTP ${status}: ${(err as Error).message}${reset}`, { cause: err });
   }
 }
 

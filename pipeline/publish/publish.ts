@@ -1,7 +1,9 @@
 import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import type { EntryDiff, SourceDiff } from "../../schemas/diff.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
 import { applyToCatalog } from "../apply/write-catalog.ts";
+import { loadCatalog } from "../catalog/validate.ts";
 import { type CatalogRepo, PushRejected } from "./git.ts";
 import { type ForgePlatform, PullRequestExists } from "./platform.ts";
 import { branchFor, changeIdOf, type PageEvidence, renderPullRequest } from "./pull-request.ts";
@@ -97,8 +99,9 @@ async function publishVerification(input: PublishInput, verified: EntryDiff[]): 
     return { entries: written, commit, pullRequest: pr.url };
   }
 
+  let toVerify = verified;
   for (let attempt = 1; ; attempt++) {
-    const written = await applyToCatalog(catalogDir, verified, runDate);
+    const written = await applyToCatalog(catalogDir, toVerify, runDate);
     const commit = await repo.commit(catalogDir, message(written));
     if (!commit) return { entries: written };
     try {
@@ -111,8 +114,24 @@ async function publishVerification(input: PublishInput, verified: EntryDiff[]): 
       log(`${err.message}; retrying on the new ${base} (attempt ${attempt + 1} of ${PUSH_ATTEMPTS})`);
       await repo.fetch(base);
       await repo.resetHard(`origin/${base}`);
+      toVerify = await stillAsCompared(catalogDir, toVerify, input.entries, log);
     }
   }
+}
+
+/**
+ * After the base moved under the run: an entry whose prices changed there was not compared with the page
+ * as it now stands, so it is not verified by this run (the next run compares it).
+ */
+async function stillAsCompared(catalogDir: string, diffs: EntryDiff[], compared: ReadonlyMap<string, ModelEntry>, log: (line: string) => void): Promise<EntryDiff[]> {
+  const now = await loadCatalog(catalogDir);
+  return diffs.filter((d) => {
+    const before = compared.get(d.model)?.prices;
+    const after = now.entries.get(d.model)?.entry.prices;
+    const same = before !== undefined && after !== undefined && isDeepStrictEqual(before, after);
+    if (!same) log(`${d.model}: its prices changed on the new base; not verified by this run`);
+    return same;
+  });
 }
 
 async function publishSource(input: PublishInput, source: SourceToPublish): Promise<PullRequestResult | undefined> {

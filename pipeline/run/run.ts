@@ -1,4 +1,4 @@
-import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SourceDiff } from "../../schemas/diff.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
@@ -66,21 +66,24 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
   const log = (line: string) => options.log(redact(line));
   const startedAt = new Date().toISOString();
 
-  const catalog = await loadCatalog(options.catalogDir);
-  if (catalog.problems.length > 0) {
-    throw new RunRefused(
-      `the catalog is invalid; the run did not start and wrote nothing:\n${catalog.problems.map(formatProblem).join("\n")}`,
-    );
-  }
-  const entries = new Map([...catalog.entries].map(([id, { entry }]) => [id, entry]));
-  const plan = selectSources(options.sources ?? SOURCES, entries, options.only);
-
+  // Lock first, then read: another run may have a PR branch checked out, and its files are not the base's.
   let lock: RunLock | undefined;
   const lockFile = path.join(options.repoDir, ".git", "catalog-freshness.lock");
-  if (!options.dryRun) lock = await RunLock.acquire(lockFile).catch((err) => {
-    throw err instanceof LockHeld ? new RunRefused(err.message) : err;
-  });
+  if (!options.dryRun) {
+    lock = await RunLock.acquire(lockFile).catch((err) => {
+      throw err instanceof LockHeld ? new RunRefused(err.message) : err;
+    });
+  }
   try {
+    if (lock) await removeTempFilesOfKilledRuns(options.catalogDir);
+    const catalog = await loadCatalog(options.catalogDir);
+    if (catalog.problems.length > 0) {
+      throw new RunRefused(
+        `the catalog is invalid; the run did not start and wrote nothing:\n${catalog.problems.map(formatProblem).join("\n")}`,
+      );
+    }
+    const entries = new Map([...catalog.entries].map(([id, { entry }]) => [id, entry]));
+    const plan = selectSources(options.sources ?? SOURCES, entries, options.only);
     await mkdir(options.runDir, { recursive: true });
     const replay = !options.replayDir
       ? undefined
@@ -144,6 +147,20 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
     return report;
   } finally {
     await lock?.release();
+  }
+}
+
+/**
+ * A run killed while writing leaves write-file-atomic's temporary `<file>.json.<digits>` beside the file
+ * (the file itself is intact). Holding the lock, no other run is writing: they are garbage.
+ */
+async function removeTempFilesOfKilledRuns(catalogDir: string): Promise<void> {
+  const vendors = await readdir(catalogDir, { withFileTypes: true }).catch(() => []);
+  for (const vendor of vendors.filter((d) => d.isDirectory())) {
+    const dir = path.join(catalogDir, vendor.name);
+    for (const name of await readdir(dir)) {
+      if (/\.json\.\d+$/.test(name)) await rm(path.join(dir, name), { force: true });
+    }
   }
 }
 
