@@ -14,6 +14,7 @@ import {
   USER_AGENT,
   isTextType,
   parseContentType,
+  checkUrl,
   type HttpFetchOptions,
   type HttpPage,
 } from "./http.ts";
@@ -99,15 +100,7 @@ export class BrowserFetcher {
   }
 
   async fetch(url: string, options: BrowserFetchOptions = {}): Promise<BrowserPage> {
-    let origin: URL;
-    try {
-      origin = new URL(url);
-    } catch {
-      throw new FetchError("bad-url", url, "not an absolute URL");
-    }
-    if (origin.protocol !== "http:" && origin.protocol !== "https:") {
-      throw new FetchError("bad-url", url, `unsupported protocol ${origin.protocol}`);
-    }
+    const origin = checkUrl(url);
     const policy: RetryPolicy = {
       maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,

@@ -178,7 +178,8 @@ async function attemptOnce(url: string, options: HttpFetchOptions): Promise<Atte
   }
 }
 
-function checkUrl(url: string): URL {
+/** An absolute http(s) URL, or a FetchError saying why not: the same check for the HTTP and browser paths. */
+export function checkUrl(url: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
