@@ -4,21 +4,18 @@ import { chromium, errors, type Browser, type BrowserContext, type Request, type
 import { FetchError } from "./errors.ts";
 import { defaultHostQueues } from "./host-queue.ts";
 import {
-  DEFAULT_BACKOFF_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_MAX_BACKOFF_MS,
+  checkUrl,
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_REDIRECTS,
-  DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_TIMEOUT_MS,
-  USER_AGENT,
-  isTextType,
-  parseContentType,
-  checkUrl,
   type HttpFetchOptions,
   type HttpPage,
+  isTextType,
+  parseContentType,
+  retryPolicy,
+  USER_AGENT,
 } from "./http.ts";
-import { parseRetryAfter, realSleep, withRetries, type RetryPolicy } from "./retry.ts";
+import { parseRetryAfter, withRetries } from "./retry.ts";
 
 export const CHROMIUM_ARGS = [
   "--headless",
@@ -101,14 +98,7 @@ export class BrowserFetcher {
 
   async fetch(url: string, options: BrowserFetchOptions = {}): Promise<BrowserPage> {
     const origin = checkUrl(url);
-    const policy: RetryPolicy = {
-      maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
-      maxBackoffMs: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
-      sleep: options.sleep ?? realSleep,
-      random: options.random ?? Math.random,
-    };
+    const policy = retryPolicy(options);
     return (options.hostQueues ?? defaultHostQueues).run(origin.href, async () => {
       const began = performance.now();
       const { value, attempts } = await withRetries(url, policy, () => this.attemptOnce(url, origin, options));

@@ -68,14 +68,7 @@ export const ACCEPT_ANY_TEXT = "text/markdown, text/html;q=0.9, application/xhtm
  */
 export async function fetchText(url: string, options: HttpFetchOptions = {}): Promise<HttpPage> {
   const start = checkUrl(url);
-  const policy: RetryPolicy = {
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
-    maxBackoffMs: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
-    sleep: options.sleep ?? realSleep,
-    random: options.random ?? Math.random,
-  };
+  const policy = retryPolicy(options);
   const queues = options.hostQueues ?? defaultHostQueues;
   return queues.run(start.href, async () => {
     const began = performance.now();
@@ -176,6 +169,20 @@ async function attemptOnce(url: string, options: HttpFetchOptions): Promise<Atte
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onOuterAbort);
   }
+}
+
+/** The retry knobs of a fetch with their defaults: the same for the HTTP and browser paths. */
+export function retryPolicy(
+  options: Pick<HttpFetchOptions, "maxAttempts" | "backoffMs" | "maxBackoffMs" | "maxRetryAfterMs" | "sleep" | "random">,
+): RetryPolicy {
+  return {
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
+    maxBackoffMs: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
+    sleep: options.sleep ?? realSleep,
+    random: options.random ?? Math.random,
+  };
 }
 
 /** An absolute http(s) URL, or a FetchError saying why not: the same check for the HTTP and browser paths. */
