@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SourceDiff } from "./diff.ts";
+import { FetchedPage } from "./fetched-page.ts";
 import { IsoDate } from "./model-entry.ts";
 import { Problem } from "./observation.ts";
 
@@ -15,6 +16,20 @@ export const PullRequestAction = z.enum([
   "local-only",
 ]);
 
+/** The fetched page as the report shows it: the fetch record without the fetch mechanics (other keys stripped). */
+export const ReportedPage = z.object(
+  FetchedPage.pick({
+    url: true,
+    finalUrl: true,
+    fetchedAt: true,
+    status: true,
+    bytes: true,
+    sha256: true,
+    file: true,
+    screenshot: true,
+  }).shape,
+);
+
 /** What happened to one source in one run: the JSON report the nightly job uploads. */
 export const SourceReport = z.strictObject({
   source: z.string(),
@@ -23,18 +38,7 @@ export const SourceReport = z.strictObject({
   status: z.enum(["ok", "partial", "failed"]),
   /** One line a maintainer reads first when the status is not ok. */
   reason: z.string().optional(),
-  page: z
-    .strictObject({
-      url: z.string(),
-      finalUrl: z.string(),
-      fetchedAt: z.string(),
-      status: z.number(),
-      bytes: z.number(),
-      sha256: z.string(),
-      file: z.string(),
-      screenshot: z.string().optional(),
-    })
-    .optional(),
+  page: ReportedPage.optional(),
   counts: z.strictObject({
     observations: z.number(),
     covered: z.number(),

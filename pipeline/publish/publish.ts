@@ -1,4 +1,3 @@
-import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type { EntryDiff, SourceDiff } from "../../schemas/diff.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
@@ -205,9 +204,4 @@ function sameBody(a: string, b: string): boolean {
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
-}
-
-/** The catalog directory as git sees it from the repository root. */
-export function catalogPathspec(repoDir: string, catalogDir: string): string {
-  return path.relative(repoDir, path.resolve(catalogDir)) || ".";
 }

@@ -3,12 +3,12 @@ import path from "node:path";
 import type { SourceDiff } from "../../schemas/diff.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
 import type { Extraction } from "../../schemas/observation.ts";
-import { RunReport, type SourceReport } from "../../schemas/run-report.ts";
+import { ReportedPage, RunReport, type SourceReport } from "../../schemas/run-report.ts";
 import { applyToCatalog } from "../apply/write-catalog.ts";
 import { formatProblem } from "../catalog/load.ts";
 import { loadCatalog } from "../catalog/validate.ts";
 import { diffSource } from "../diff/diff.ts";
-import { PageFetcher, type PageFetcherOptions } from "../fetch/index.ts";
+import { PageFetcher, type PageFetcherOptions, pageFileName } from "../fetch/index.ts";
 import { startReplayServer } from "../fetch/replay.ts";
 import { CatalogRepo } from "../publish/git.ts";
 import { GitHubPlatform, gitHubSettingsFromEnv } from "../publish/github.ts";
@@ -168,7 +168,7 @@ async function removeTempFilesOfKilledRuns(catalogDir: string): Promise<void> {
 function replayFromUrl(base: string): { urlFor(source: PricingSource): string; close(): Promise<void> } {
   const root = base.replace(/\/+$/, "");
   return {
-    urlFor: (source) => `${root}/${source.id}.${source.format === "markdown" ? "md" : "html"}`,
+    urlFor: (source) => `${root}/${pageFileName(source)}`,
     close: async () => {},
   };
 }
@@ -178,7 +178,8 @@ function selectSources(
   entries: ReadonlyMap<string, ModelEntry>,
   only: readonly string[],
 ): { source: PricingSource; covered: ModelEntry[] }[] {
-  const coveredBy = (source: PricingSource) => [...entries.values()].filter((e) => e.sources.some((s) => s.source === source.id));
+  const covers = (source: PricingSource, entry: ModelEntry) => entry.sources.some((ref) => ref.source === source.id);
+  const coveredBy = (source: PricingSource) => [...entries.values()].filter((e) => covers(source, e));
   if (only.length === 0) return sources.map((source) => ({ source, covered: coveredBy(source) }));
 
   const picked = new Map<string, { source: PricingSource; covered: Set<ModelEntry> }>();
@@ -192,7 +193,7 @@ function selectSources(
     if (!entry) {
       throw new RunRefused(`--only ${JSON.stringify(wanted)} is neither a source (${sources.map((s) => s.id).join(", ")}) nor a catalog model id`);
     }
-    const covering = sources.filter((s) => entry.sources.some((ref) => ref.source === s.id));
+    const covering = sources.filter((s) => covers(s, entry));
     if (covering.length === 0) throw new RunRefused(`no source covers ${wanted}: its entry names no pipeline source`);
     for (const s of covering) {
       const slot = picked.get(s.id) ?? { source: s, covered: new Set<ModelEntry>() };
@@ -232,16 +233,7 @@ async function readSource(
   const extraction: Extraction = source.extract(fetched.body, fetched.format);
   const diff = extraction.status === "ok" ? diffSource(extraction, covered, ctx.runDate) : undefined;
   const t2 = performance.now();
-  const page: SourceReport["page"] = {
-    url: fetched.url,
-    finalUrl: fetched.finalUrl,
-    fetchedAt: fetched.fetchedAt,
-    status: fetched.status,
-    bytes: fetched.bytes,
-    sha256: fetched.sha256,
-    file: fetched.file,
-    ...(fetched.screenshot ? { screenshot: fetched.screenshot } : {}),
-  };
+  const page = ReportedPage.parse(fetched);
   const counts = { ...base.counts, observations: extraction.observations.length };
   if (diff) {
     for (const e of diff.entries) counts[e.outcome]++;
