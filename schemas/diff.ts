@@ -54,12 +54,27 @@ export const EntryDiff = z.discriminatedUnion("outcome", [
 export type EntryDiff = z.infer<typeof EntryDiff>;
 export type EntryOutcome = EntryDiff["outcome"];
 
+/** A price the page states for a model the catalog does not track. */
+export const SeenPrice = z.strictObject({ price: PriceKey, unit: Unit, usd: Usd, evidence: z.string().optional() });
+export type SeenPrice = z.infer<typeof SeenPrice>;
+
+export const UntrackedModel = z.strictObject({
+  /** A catalog id when the source could map the name, else the name as the page gives it. */
+  model: z.string(),
+  where: z.string(),
+  prices: z.array(SeenPrice),
+});
+export type UntrackedModel = z.infer<typeof UntrackedModel>;
+
 /** Everything one page says about the catalog. */
 export const SourceDiff = z.strictObject({
   source: z.string(),
   entries: z.array(EntryDiff),
-  /** Models on the page that the catalog does not have (or that the source could not map). */
-  untracked: z.array(z.strictObject({ model: z.string(), where: z.string() })),
+  /**
+   * Models on the page that the catalog does not have, with the prices seen for them (current ones), so a
+   * maintainer can add one in one step (`catalog add`). A name the source could not map to an id has no prices.
+   */
+  untracked: z.array(UntrackedModel),
   /** Prices the page states for catalog models under keys the entry does not carry. */
   notInCatalog: z.array(z.strictObject({ model: ModelId, price: PriceKey, usd: Usd })),
   /** Set when the page as a whole cannot be trusted (e.g. it lost more than half the models). */

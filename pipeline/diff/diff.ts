@@ -1,4 +1,4 @@
-import type { AnnouncedPrice, EntryDiff, PriceChange, SourceDiff } from "../../schemas/diff.ts";
+import type { AnnouncedPrice, EntryDiff, PriceChange, SourceDiff, UntrackedModel } from "../../schemas/diff.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
 import type { Extraction, Observation } from "../../schemas/observation.ts";
 import { comparePriceKeys } from "../../schemas/price-key.ts";
@@ -8,9 +8,16 @@ import { percentChange, sameMoney } from "./money.ts";
 /**
  * Pure: what one extracted page says about the catalog entries its source covers, on `runDate`.
  * A price announced for a later day is never compared as the current price; a price whose stated
- * end has passed is ignored.
+ * end has passed is ignored. `catalogIds` (default: the covered ids) are the models the catalog has:
+ * a model on the page outside them is untracked; one inside them that this run does not cover
+ * (another source's, or not picked by `--only`) is neither compared nor untracked.
  */
-export function diffSource(extraction: Extraction, covered: readonly ModelEntry[], runDate: string): SourceDiff {
+export function diffSource(
+  extraction: Extraction,
+  covered: readonly ModelEntry[],
+  runDate: string,
+  catalogIds: ReadonlySet<string> = new Set(covered.map((e) => e.id)),
+): SourceDiff {
   const current = new Map<string, Map<string, Observation>>();
   const announcedByModel = new Map<string, Observation[]>();
   for (const o of extraction.observations) {
@@ -31,12 +38,18 @@ export function diffSource(extraction: Extraction, covered: readonly ModelEntry[
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((entry) => diffEntry(entry, current.get(entry.id), announcedByModel.get(entry.id) ?? []));
 
-  const untracked = [
-    ...extraction.untracked.map((u) => ({ model: u.name, where: u.where })),
-    ...[...new Set(extraction.observations.map((o) => o.model))]
-      .filter((m) => !coveredIds.has(m))
+  const untracked: UntrackedModel[] = [
+    ...extraction.untracked.map((u) => ({ model: u.name, where: u.where, prices: [] })),
+    ...[...current.keys()]
+      .filter((m) => !coveredIds.has(m) && !catalogIds.has(m))
       .sort()
-      .map((model) => ({ model, where: "page" })),
+      .map((model) => ({
+        model,
+        where: "page",
+        prices: [...current.get(model)!.values()]
+          .sort((a, b) => comparePriceKeys(a.price, b.price))
+          .map((o) => ({ price: o.price, unit: o.unit, usd: o.usd, ...(o.evidence ? { evidence: o.evidence } : {}) })),
+      })),
   ];
   const notInCatalog = covered.flatMap((entry) =>
     [...(current.get(entry.id)?.values() ?? [])]

@@ -100,6 +100,7 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
             url: replay ? replay.urlFor(source) : source.url,
             runDir: options.runDir,
             runDate: options.runDate,
+            catalogIds: new Set(entries.keys()),
             runUrl: runUrlOf(options.env),
             log,
           }),
@@ -207,7 +208,15 @@ function selectSources(
 async function readSource(
   source: PricingSource,
   covered: ModelEntry[],
-  ctx: { fetcher: PageFetcher; url: string | undefined; runDir: string; runDate: string; runUrl?: string; log: (l: string) => void },
+  ctx: {
+    fetcher: PageFetcher;
+    url: string | undefined;
+    runDir: string;
+    runDate: string;
+    catalogIds: ReadonlySet<string>;
+    runUrl?: string;
+    log: (l: string) => void;
+  },
 ): Promise<SourceOutcome> {
   const t0 = performance.now();
   const base = {
@@ -231,7 +240,7 @@ async function readSource(
   }
   const t1 = performance.now();
   const extraction: Extraction = source.extract(fetched.body, fetched.format);
-  const diff = extraction.status === "ok" ? diffSource(extraction, covered, ctx.runDate) : undefined;
+  const diff = extraction.status === "ok" ? diffSource(extraction, covered, ctx.runDate, ctx.catalogIds) : undefined;
   const t2 = performance.now();
   const page = ReportedPage.parse(fetched);
   const counts = { ...base.counts, observations: extraction.observations.length };

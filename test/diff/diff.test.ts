@@ -83,9 +83,12 @@ describe("diffSource", () => {
     );
     expect(diff.entries.map((e) => e.outcome)).toEqual(["verified", "verified", "missing"]);
     expect(diff.untracked).toEqual([
-      { model: "Mystery Model", where: "table 2" },
-      { model: "openai/gpt-new", where: "page" },
+      { model: "Mystery Model", where: "table 2", prices: [] },
+      { model: "openai/gpt-new", where: "page", prices: [{ price: "input", unit: "1M tokens", usd: 3 }] },
     ]);
+    // A model the catalog has, but that this run does not cover (another source's, or not picked by --only), is not untracked.
+    const known = diffSource(page([{ model: "openai/gpt-a", price: "input", usd: 1 }, { model: "openai/gpt-new", price: "input", usd: 3 }]), [a], "2026-11-24", new Set(["openai/gpt-a", "openai/gpt-new"]));
+    expect(known.untracked).toEqual([]);
     expect(diff.refused).toBeUndefined();
   });
 
