@@ -377,7 +377,7 @@ function tempDir(prefix: string): string {
 
 /**
  * Run a step's script the way Actions runs `shell: bash`, with a stand-in `npm` first on PATH that
- * records its arguments and exits with FAKE_NPM_EXIT.
+ * records its arguments, prints FAKE_NPM_STDOUT and exits with FAKE_NPM_EXIT.
  */
 function runStepScript(step: Step, env: Record<string, string>, fakeNpmExit = 0) {
   if (step.run === undefined) throw new Error(`${step.label} has no run script`);
@@ -389,7 +389,7 @@ function runStepScript(step: Step, env: Record<string, string>, fakeNpmExit = 0)
   mkdirSync(bin);
   writeFileSync(
     path.join(bin, "npm"),
-    `#!${process.execPath}\nrequire("node:fs").writeFileSync(${JSON.stringify(argsFile)}, JSON.stringify(process.argv.slice(2)));\nprocess.exit(Number(process.env.FAKE_NPM_EXIT));\n`,
+    `#!${process.execPath}\nrequire("node:fs").writeFileSync(${JSON.stringify(argsFile)}, JSON.stringify(process.argv.slice(2)));\nprocess.stdout.write(process.env.FAKE_NPM_STDOUT ?? "");\nprocess.exit(Number(process.env.FAKE_NPM_EXIT));\n`,
   );
   chmodSync(path.join(bin, "npm"), 0o755);
   writeFileSync(scriptFile, step.run);
@@ -574,7 +574,7 @@ describe("nightly.yml", () => {
   });
 
   it("has a job-summary fallback that runs whatever happened", () => {
-    const fallback = only(runs(wf, /GITHUB_STEP_SUMMARY/), "step writing GITHUB_STEP_SUMMARY");
+    const fallback = only(runs(wf, /\$RUN_OUTCOME\b/), "job summary fallback step");
     expect(fallback.if).toBe("always()");
     expect(pos(fallback)).toBeGreaterThan(pos(runStep));
     expect(fallback.env.RUN_OUTCOME).toMatch(new RegExp(`steps\\.${runStep.id}\\.outcome`));
@@ -629,8 +629,29 @@ describe("nightly.yml", () => {
     });
   });
 
+  describe("the stale-entries step", () => {
+    const freshness = only(runs(wf, /\bcatalog -- report\b/), "step running catalog report");
+
+    it("runs after the run whatever happened, and is not allowed to hide a failure", () => {
+      expect(freshness.if).toBe("always()");
+      expect(pos(freshness)).toBeGreaterThan(pos(runStep));
+      expect(freshness.continueOnError ?? "false").toBe("false");
+    });
+
+    it("appends the CLI's markdown, and nothing of npm's, to the job summary", () => {
+      const dir = tempDir("workflow-freshness-");
+      const file = path.join(dir, "summary.md");
+      writeFileSync(file, "run summary\n");
+      const markdown = "## Catalog freshness\n\n2 of 77 entries stale\n";
+      const r = runStepScript(freshness, { GITHUB_STEP_SUMMARY: file, FAKE_NPM_STDOUT: markdown });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.npmArgs).toEqual(["run", "--silent", "catalog", "--", "report", "--format", "markdown"]);
+      expect(readFileSync(file, "utf8")).toBe(`run summary\n${markdown}`);
+    });
+  });
+
   describe("the summary fallback script", () => {
-    const fallback = only(runs(wf, /GITHUB_STEP_SUMMARY/), "step writing GITHUB_STEP_SUMMARY");
+    const fallback = only(runs(wf, /\$RUN_OUTCOME\b/), "job summary fallback step");
     function summary(outcome: string, withReport: boolean): string {
       const dir = tempDir("workflow-summary-");
       const file = path.join(dir, "summary.md");

@@ -1,0 +1,51 @@
+import { utc } from "@date-fns/utc";
+import { differenceInCalendarDays } from "date-fns";
+import type { FreshnessReport, StaleEntry, VendorStaleness } from "../../schemas/freshness-report.ts";
+import type { ModelEntry } from "../../schemas/model-entry.ts";
+
+/** Whole calendar days from `lastVerified` to `asOf`, both read as UTC days (so the answer never depends on TZ). */
+export function ageInDays(lastVerified: string, asOf: string): number {
+  return differenceInCalendarDays(asOf, lastVerified, { in: utc });
+}
+
+/**
+ * Pure: the entries whose `lastVerified` is more than `staleAfterDays` days before `asOf`, by vendor, oldest
+ * first. An entry is covered by a source when one of its `sources` names a pipeline source id; a reference to
+ * models.dev, or to a source id no module implements, checks nothing.
+ */
+export function freshnessReport(
+  entries: readonly ModelEntry[],
+  options: { asOf: string; staleAfterDays: number; sourceIds: ReadonlySet<string> },
+): FreshnessReport {
+  const byVendor = new Map<string, { entries: number; stale: StaleEntry[] }>();
+  for (const entry of entries) {
+    const group = byVendor.get(entry.vendor) ?? { entries: 0, stale: [] };
+    byVendor.set(entry.vendor, group);
+    group.entries++;
+    const ageDays = ageInDays(entry.lastVerified, options.asOf);
+    if (ageDays <= options.staleAfterDays) continue;
+    const coveredBy = [...new Set(entry.sources.map((s) => s.source).filter((id) => options.sourceIds.has(id)))];
+    group.stale.push({ id: entry.id, lastVerified: entry.lastVerified, ageDays, coveredBy });
+  }
+  const vendors: VendorStaleness[] = [...byVendor]
+    .filter(([, group]) => group.stale.length > 0)
+    .sort(([a], [b]) => compare(a, b))
+    .map(([vendor, group]) => ({
+      vendor,
+      entries: group.entries,
+      stale: group.stale.sort((a, b) => compare(a.lastVerified, b.lastVerified) || compare(a.id, b.id)),
+    }));
+  const stale = vendors.flatMap((v) => v.stale);
+  return {
+    asOf: options.asOf,
+    staleAfterDays: options.staleAfterDays,
+    entries: entries.length,
+    stale: stale.length,
+    withoutAutomatedSource: stale.filter((e) => e.coveredBy.length === 0).length,
+    vendors,
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
