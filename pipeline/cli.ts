@@ -91,15 +91,35 @@ interface RunFlags {
   verifiedTo: string;
   runDir?: string;
   catalog: string;
+  /** stdout is the run report (report.json) and nothing else. */
+  json?: boolean;
+  /** Nothing on stdout or stderr unless something failed; then only the error lines. */
+  quiet?: boolean;
 }
 
 async function runCommand(flags: RunFlags): Promise<void> {
   const { runPipeline, RunRefused } = await import("./run/run.ts");
   const { isIsoDay, todayUtc } = await import("./apply/dates.ts");
+  const terminal = await import("./run/terminal.ts");
   const runDate = flags.date ?? todayUtc();
   if (!isIsoDay(runDate)) return usageError(`--date must be a real day written YYYY-MM-DD, not "${runDate}"`);
   if (flags.verifiedTo !== "base" && flags.verifiedTo !== "pr") return usageError(`--verified-to must be base or pr`);
   const runDir = path.resolve(flags.runDir ?? path.join("runs", new Date().toISOString().replace(/[:.]/g, "-")));
+  // stdout: the summary (or, with --json, the report alone); stderr: progress while the run works, and the
+  // error lines at the end. --quiet keeps both silent unless something failed. Never colour JSON or a pipe.
+  const json = !!flags.json;
+  const quiet = !!flags.quiet;
+  const colourOut = !json && terminal.colourFor(process.stdout, process.env);
+  const colourErr = !json && terminal.colourFor(process.stderr, process.env);
+  const errors: import("./run/progress.ts").RunErrorEvent[] = [];
+  let width = 0;
+  const progress = (event: import("./run/progress.ts").RunEvent) => {
+    if (event.kind === "start") width = Math.max(0, ...event.sources.map((id) => id.length));
+    if (event.kind === "failed" || event.kind === "problem") errors.push(event);
+    if (quiet) return;
+    const line = terminal.renderProgressLine(event, { colour: colourErr, width });
+    if (line !== undefined) console.error(line);
+  };
   try {
     const report = await runPipeline({
       repoDir: process.cwd(),
@@ -112,9 +132,17 @@ async function runCommand(flags: RunFlags): Promise<void> {
       runDir,
       env: process.env,
       fetchOptions: fetchOptionsFromEnv(process.env),
-      out: (line) => console.log(line),
-      log: (line) => console.error(line),
+      out: json || quiet ? () => {} : (line) => console.log(line),
+      log: quiet ? () => {} : (line) => console.error(line),
+      progress,
+      colour: colourOut,
     });
+    // In the order of the sources, not of their failures (the fetches run concurrently).
+    const position = (e: import("./run/progress.ts").RunErrorEvent) => (e.kind === "failed" ? report.sources.findIndex((s) => s.source === e.source) : report.sources.length);
+    errors.sort((a, b) => position(a) - position(b));
+    for (const line of terminal.renderErrorBlock(errors, colourErr)) console.error(line);
+    // The report exactly as written (and redacted) in the run dir.
+    if (json) process.stdout.write(await readFile(path.join(runDir, "report.json"), "utf8"));
     process.exitCode = report.exitCode;
   } catch (err) {
     if (err instanceof RunRefused) return usageError(err.message);
@@ -158,7 +186,9 @@ const runOptions = (command: Command) =>
     .option("--replay <dir-or-url>", "read <dir>/<source-id>.<md|html> (served locally), or <url>/<source-id>.<md|html>, in place of the vendor pages")
     .option("--verified-to <where>", "base: push verification-only updates to the base branch; pr: open a PR for them", "base")
     .option("--run-dir <dir>", "where the report and fetched pages go (default runs/<timestamp>)")
-    .option("--catalog <dir>", "catalog directory", "catalog");
+    .option("--catalog <dir>", "catalog directory", "catalog")
+    .option("--json", "print only the run report (report.json) on stdout; progress and errors stay on stderr")
+    .option("--quiet", "print nothing unless something failed, then only the error lines (stderr); for cron");
 
 runOptions(
   program
@@ -173,6 +203,31 @@ runOptions(
     .description("re-verify single models by hand: runs the sources covering them and touches only them")
     .argument("<model-id...>", "e.g. openai/gpt-image-1-mini"),
 ).action((models: string[], flags: RunFlags) => runCommand({ ...flags, only: models }));
+
+program
+  .command("report")
+  .description("list the entries whose lastVerified is older than --stale-after days, by vendor, oldest first")
+  .option("--stale-after <days>", "stale when lastVerified is more than this many days before --date", "30")
+  .option("--format <format>", "table (terminal), markdown (GitHub job summary) or json", "table")
+  .option("--date <YYYY-MM-DD>", "count ages as of this day (UTC); default today")
+  .option("--catalog <dir>", "catalog directory", "catalog")
+  .action(async (flags: import("./report/command.ts").ReportFlags) => {
+    const { reportCommand } = await import("./report/command.ts");
+    process.exitCode = await reportCommand(flags, { out: (text) => process.stdout.write(text), err: (line) => console.error(line) });
+  });
+
+program
+  .command("add")
+  .description("write a draft entry for a model a run saw on a source's page but the catalog lacks")
+  .argument("<model-id>", "e.g. openai/gpt-5.6-sol, as the run report lists it under untracked")
+  .requiredOption("--from <source-id>", "the source whose page listed it, e.g. openai-pricing")
+  .option("--runs <dir>", "where runs keep their report.json; the newest that read the page is used", "runs")
+  .option("--run-dir <dir>", "use this run's report.json instead of the newest")
+  .option("--catalog <dir>", "catalog directory", "catalog")
+  .action(async (modelId: string, flags: import("./catalog/add.ts").AddFlags) => {
+    const { addCommand } = await import("./catalog/add.ts");
+    process.exitCode = await addCommand(modelId, flags, { out: (line) => console.log(line), err: (line) => console.error(line) });
+  });
 
 program
   .command("schema")

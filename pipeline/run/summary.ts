@@ -1,34 +1,60 @@
-import type { RunReport, SourceReport } from "../../schemas/run-report.ts";
+import type { RunReport } from "../../schemas/run-report.ts";
 import { escapeMarkdown } from "../publish/markdown.ts";
+import { nextStepForProblem } from "./next-step.ts";
+import { formatDuration } from "./terminal.ts";
+import { ADD_COMMAND, formatSeenPrices, listUntracked } from "./untracked.ts";
 
-/** One line per source for the terminal and the job log. */
-export function summaryLine(s: SourceReport): string {
-  const c = s.counts;
-  const detail =
-    s.status === "ok"
-      ? `${c.covered} covered: ${c.verified} verified, ${c.changed} changed, ${c.incomplete} incomplete, ${c.missing} missing; ${c.untracked} untracked on the page`
-      : (s.reason ?? "");
-  return `${s.source.padEnd(20)} ${s.status.toUpperCase().padEnd(8)} ${detail}`;
-}
-
-/** The GitHub Actions job summary: failures first, then what each source did. */
+/**
+ * The GitHub Actions job summary: failures first (each with its next step), then what each source did,
+ * then the models the vendor pages list that the catalog does not have.
+ */
 export function renderStepSummary(report: RunReport): string {
   const lines = [`## catalog-freshness run ${report.runDate}${report.dryRun ? " (dry run)" : ""}`, ""];
   const failing = report.sources.filter((s) => s.status !== "ok");
   if (failing.length > 0 || report.problems.length > 0) {
     lines.push("> [!CAUTION]", "> Nothing from these was applied:");
-    for (const s of failing) lines.push(`> - **${s.source}** ${s.status}: ${escapeMarkdown(s.reason ?? "")}`);
-    for (const p of report.problems) lines.push(`> - ${escapeMarkdown(p.where)}: ${escapeMarkdown(p.message)}`);
+    for (const s of failing) {
+      const next = s.nextStep;
+      lines.push(`> - **${s.source}** ${s.status}: ${escapeMarkdown(s.reason ?? "")}${next ? `<br>Next: ${escapeMarkdown(next)}` : ""}`);
+    }
+    for (const p of report.problems) {
+      lines.push(`> - ${escapeMarkdown(p.where)}: ${escapeMarkdown(p.message)}<br>Next: ${escapeMarkdown(nextStepForProblem(p))}`);
+    }
     lines.push("");
   }
-  lines.push("| Source | Status | Verified | Changed | Incomplete | Missing | Untracked | Pull request |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |");
+  lines.push(
+    "| Source | Status | Verified | Changed | Incomplete | Missing | Untracked | Time | Pull request |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+  );
   for (const s of report.sources) {
     const c = s.counts;
+    const counts = s.status === "ok" ? [c.verified, c.changed, c.incomplete, c.missing, c.untracked] : ["–", "–", "–", "–", "–"];
     const pr = s.pullRequest ? `${s.pullRequest.action}${s.pullRequest.url ? ` [#${s.pullRequest.number}](${s.pullRequest.url})` : ""}` : "";
-    lines.push(`| ${s.source} | ${s.status} | ${c.verified} | ${c.changed} | ${c.incomplete} | ${c.missing} | ${c.untracked} | ${pr} |`);
+    lines.push(`| ${s.source} | ${s.status} | ${counts.join(" | ")} | ${formatDuration(s.timings.totalMs)} | ${pr} |`);
   }
   if (report.verification) {
     lines.push("", `Verified ${report.verification.entries.length} entries${report.verification.commit ? ` in ${report.verification.commit.slice(0, 7)}` : ""}.`);
+  }
+
+  const untracked = listUntracked(report);
+  if (untracked.length > 0) {
+    // Folded: a page can list dozens of models the catalog leaves out on purpose.
+    lines.push(
+      "",
+      `<details><summary>${untracked.length} model(s) on the vendor pages are not in the catalog</summary>`,
+      "",
+      `Add one with \`${ADD_COMMAND}\`.`,
+      "",
+      "| Model | Source | Prices seen |",
+      "| --- | --- | --- |",
+      ...untracked.map((u) => {
+        const seen = u.prices.length > 0 ? formatSeenPrices(u.prices) : `no catalog id for this name (at ${u.where})`;
+        const model = u.prices.length > 0 ? `\`${u.model}\`` : escapeMarkdown(u.model);
+        return `| ${model} | ${u.sources.join(", ")} | ${escapeMarkdown(seen)} |`;
+      }),
+      "",
+      "</details>",
+    );
   }
   return `${lines.join("\n")}\n`;
 }

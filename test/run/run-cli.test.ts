@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_PAGES } from "../../pipeline/demo/demo.ts";
@@ -25,9 +25,13 @@ afterEach(async () => {
 });
 
 const env = () => ({ GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "acme/catalog", GITHUB_API_URL: server.url, GITHUB_STEP_SUMMARY: path.join(fx.root, "summary.md") });
-const run = (args: string[], extraEnv: Record<string, string> = {}) =>
+const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
   runCli(["run", "--replay", pages, "--date", "2026-08-15", "--run-dir", path.join(fx.root, `run-${Math.random().toString(36).slice(2)}`), ...args], { cwd: fx.work, env: { ...env(), ...extraEnv } });
 const report = (stdout: string) => RunReport.parse(JSON.parse(readFileSync(/report: (.*)/.exec(stdout)![1]!, "utf8")));
+/** As a pipe, whatever the developer's shell sets: no colour forced on or off. */
+const PIPED = { FORCE_COLOR: undefined, NO_COLOR: undefined };
+const ANSI = /\u001b\[/;
+const SOURCES = ["openai-pricing", "anthropic-pricing", "gemini-pricing", "deepseek-pricing"];
 
 describe("npm run catalog -- run --replay DIR --date D", async () => {
   it("pushes the verification commit, opens one PR per source with a changed price, and a second run opens none", async () => {
@@ -69,9 +73,9 @@ describe("npm run catalog -- run --replay DIR --date D", async () => {
   });
 
   it("verify <model> runs only the source covering it and touches only that entry", async () => {
-    const r = await runCli(["verify", "anthropic/claude-sonnet-4-5", "--replay", pages, "--date", "2026-08-15", "--run-dir", path.join(fx.root, "v")], { cwd: fx.work, env: env() });
+    const r = await runCli(["verify", "anthropic/claude-sonnet-4-5", "--replay", pages, "--date", "2026-08-15", "--run-dir", path.join(fx.root, "v")], { cwd: fx.work, env: { ...env(), ...PIPED } });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/anthropic-pricing +OK +1 covered: 1 verified/);
+    expect(r.stdout).toMatch(/^anthropic-pricing +ok +1 +0 +0 +0 +\d+ +\d+(\.\d)? m?s$/m); // 1 verified, nothing changed, incomplete or missing
     expect(r.stdout).not.toContain("openai-pricing");
     expect(fx.git(["show", "--name-only", "--format=", "main"], fx.bare).trim()).toBe("catalog/anthropic/claude-sonnet-4-5.json");
   });
@@ -94,5 +98,82 @@ describe("npm run catalog -- run --replay DIR --date D", async () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--only "openai\/gpt-9" is neither a source/);
     expect(server.requests).toEqual([]);
+  });
+
+  it("piped: one progress line per source and step on stderr; the summary table and the untracked models on stdout; no colour", async () => {
+    const r = await run([], PIPED);
+    expect(r.status, r.stderr).toBe(0);
+    const err = r.stderr.split("\n");
+    for (const id of SOURCES) {
+      const at = (re: RegExp) => err.findIndex((l) => re.test(l));
+      const steps = [
+        new RegExp(`^${id} +fetching http://127\\.0\\.0\\.1:\\d+/${id}\\.md$`),
+        new RegExp(`^${id} +fetched [\\d.]+ kB \\(HTTP 200\\) in \\d`),
+        new RegExp(`^${id} +parsed \\d+ price\\(s\\): ok in \\d`),
+        new RegExp(`^${id} +diff: \\d+ verified, \\d+ changed, \\d+ incomplete, \\d+ missing, \\d+ untracked$`),
+      ].map(at);
+      expect(steps.every((i) => i >= 0), `${id}'s progress lines\n${r.stderr}`).toBe(true);
+      expect([...steps].sort((a, b) => a - b), `${id}: in order`).toEqual(steps);
+    }
+    const out = r.stdout.trimEnd().split("\n");
+    const header = out.findIndex((l) => /^source +status +verified +changed +incomplete +missing +untracked +time$/.test(l));
+    expect(header, r.stdout).toBeGreaterThanOrEqual(0);
+    expect(out.slice(header + 1, header + 5).map((l) => l.split(/ +/).slice(0, 2))).toEqual(SOURCES.map((id) => [id, "ok"]));
+    // Every row as wide as the header: the columns line up.
+    for (const row of out.slice(header + 1, header + 5)) expect(row.length).toBe(out[header]!.length);
+    expect(out.at(-1)).toMatch(/^report: \//);
+    // The untracked models, once each, with the prices the page gives and the command that adds one.
+    expect(r.stdout).toContain("add one with: npm run catalog -- add <model-id> --from <source-id>");
+    expect(r.stdout).toMatch(/^ {2}openai\/babbage-002 +openai-pricing +input \$0\.40, output \$0\.40, batch\/input \$0\.20, batch\/output \$0\.20 per 1M tokens$/m);
+    expect(r.stdout.match(/^ {2}anthropic\/claude-opus-5 /gm)).toHaveLength(1);
+    const untracked = report(r.stdout).sources.flatMap((s) => s.diff?.untracked ?? []);
+    expect(r.stdout).toContain(`${untracked.length} model(s) on the vendor pages are not in the catalog`);
+    const summary = readFileSync(path.join(fx.root, "summary.md"), "utf8");
+    expect(summary).toContain("| `openai/babbage-002` | openai-pricing | input $0.40, output $0.40, batch/input $0.20, batch/output $0.20 per 1M tokens |");
+    for (const text of [r.stdout, r.stderr]) expect(text).not.toMatch(ANSI);
+  });
+
+  it("FORCE_COLOR colours the table's status; --json never colours, and stdout is the report and nothing else", async () => {
+    const coloured = await run(["--dry-run"], { ...PIPED, FORCE_COLOR: "1" });
+    expect(coloured.status, coloured.stderr).toBe(0);
+    expect(coloured.stdout).toMatch(/^openai-pricing +\u001b\[32mok/m);
+
+    const runDir = path.join(fx.root, "json-run");
+    const r = await runCli(["run", "--replay", pages, "--date", "2026-08-15", "--run-dir", runDir, "--dry-run", "--json"], { cwd: fx.work, env: { ...env(), ...PIPED, FORCE_COLOR: "1" } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(readFileSync(path.join(runDir, "report.json"), "utf8"));
+    expect(RunReport.parse(JSON.parse(r.stdout)).sources.map((s) => s.status)).toEqual(["ok", "ok", "ok", "ok"]);
+    expect(r.stdout, "no dry-run PR body on stdout with --json").not.toContain("--- dry run");
+    for (const text of [r.stdout, r.stderr]) expect(text).not.toMatch(ANSI);
+    expect(r.stderr, "progress stays on stderr").toMatch(/^openai-pricing +diff: /m);
+  });
+
+  it("--quiet prints nothing at all when the run succeeds, and still publishes", async () => {
+    const r = await run(["--quiet"], PIPED);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("");
+    expect(server.state.pulls.map((p) => p.head.ref)).toEqual(["catalog-freshness/openai-pricing"]);
+  });
+
+  it("--quiet on a failure prints only the error lines, naming the source, the URL and the next step; exit 1; --json --quiet adds the report on stdout", async () => {
+    rmSync(path.join(pages, "deepseek-pricing.md"));
+    const expected = [
+      '1 source(s) did not succeed; nothing from them was applied (see "When a source fails" in README.md):',
+      expect.stringMatching(
+        /^ {2}deepseek-pricing: fetch failed for http:\/\/127\.0\.0\.1:\d+\/deepseek-pricing\.html: HTTP 404\. Next: the replayed pages have no deepseek-pricing\.md or deepseek-pricing\.html: add it, or leave the source out with --only\. Nothing from this source was applied\.$/,
+      ),
+    ];
+    const quiet = await run(["--quiet"], PIPED);
+    expect(quiet.status).toBe(1);
+    expect(quiet.stdout).toBe("");
+    expect(quiet.stderr.trimEnd().split("\n")).toEqual(expected);
+
+    const both = await run(["--quiet", "--json", "--dry-run"], PIPED);
+    expect(both.status).toBe(1);
+    const r = RunReport.parse(JSON.parse(both.stdout));
+    expect(r.exitCode).toBe(1);
+    expect(r.sources.find((s) => s.source === "deepseek-pricing")?.status).toBe("failed");
+    expect(both.stderr.trimEnd().split("\n")).toEqual(expected);
   });
 });

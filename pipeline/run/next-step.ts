@@ -1,0 +1,148 @@
+import type { Problem } from "../../schemas/observation.ts";
+import type { FetchErrorReason } from "../fetch/errors.ts";
+
+/**
+ * Why one source failed, as the run knows it at the moment it fails: the fetch layer's error kind, the
+ * extraction's status, or the diff's refusal. What a maintainer should do next depends on exactly this.
+ */
+export type SourceFailure =
+  /** `--replay DIR` has no page for this source. */
+  | { stage: "replay"; detail: string }
+  | { stage: "fetch"; url: string; kind: FetchErrorReason | "unknown"; httpStatus?: number; detail: string }
+  | {
+      stage: "extract";
+      url: string;
+      status: "failed" | "partial";
+      /**
+       * not-a-pricing-page: a challenge, login or cookie page came back instead; cut-off: the body stops inside a
+       * table (the transfer ended early); layout: the page is whole but no longer has the shape the source reads.
+       */
+      cause: "not-a-pricing-page" | "cut-off" | "layout";
+      detail: string;
+      /** The page as fetched, kept in the run dir: what to reproduce with. */
+      pageFile?: string;
+    }
+  /** Read, but more than half of the models the source covers vanished: held back as a probable layout change. */
+  | { stage: "refused"; url: string; detail: string; pageFile?: string };
+
+export interface FailurePlace {
+  sourceId: string;
+  /** The source's module, e.g. `pipeline/sources/openai.ts`. */
+  sourceModule: string;
+  /** The page came from `--replay`, not from the vendor: a missing page is a missing file. */
+  replaying: boolean;
+}
+
+/** The source's own words for what went wrong, naming the URL: `fetch failed for https://…: HTTP 429 after 3 attempts`. */
+export function describeFailure(failure: SourceFailure): string {
+  switch (failure.stage) {
+    case "replay":
+      return failure.detail;
+    case "fetch":
+      return `fetch failed for ${failure.url}: ${failure.detail}`;
+    case "extract":
+      return `${failure.status === "failed" ? "page not read" : "page read only in part"} (${failure.url}): ${failure.detail}`;
+    case "refused":
+      return `page held back (${failure.url}): ${failure.detail}`;
+  }
+}
+
+/** What a maintainer does next about one failed source. Pure: the same failure always gives the same advice. */
+export function nextStepForSource(failure: SourceFailure, place: FailurePlace): string {
+  const rerun = `npm run catalog -- run --only ${place.sourceId}`;
+  const module = place.sourceModule;
+  const stored = (file: string | undefined) => file ?? `the page stored in the run dir's pages/`;
+  const extract = (file: string | undefined) => `npm run -s catalog -- extract ${place.sourceId} --file ${file ?? "<run-dir>/pages/<file>"}`;
+  switch (failure.stage) {
+    case "replay":
+      return `put ${place.sourceId}.md or ${place.sourceId}.html into the replay directory, or leave the source out with --only`;
+    case "fetch":
+      if (place.replaying && failure.httpStatus === 404) {
+        return `the replayed pages have no ${place.sourceId}.md or ${place.sourceId}.html: add it, or leave the source out with --only`;
+      }
+      return nextStepForFetch(failure, rerun, module);
+    case "extract":
+      if (failure.cause === "not-a-pricing-page") {
+        return `the vendor served a challenge or login page instead of prices: look at ${stored(failure.pageFile)}; prefer the vendor's markdown endpoint, or fetchWith: "browser" in ${module}; never copy prices from elsewhere`;
+      }
+      if (failure.cause === "cut-off") {
+        return `the page arrived cut off (the transfer ended early): re-run later (${rerun}); if it keeps happening, look at ${stored(failure.pageFile)}`;
+      }
+      return `the page layout changed: reproduce with ${extract(failure.pageFile)}, then fix ${module} (and add the page to test/fixtures/ with a test)`;
+    case "refused":
+      return `look at the page (${stored(failure.pageFile)}): if those models were really retired, retire their catalog entries by hand; if the layout changed, reproduce with ${extract(failure.pageFile)} and fix ${module}`;
+  }
+}
+
+function nextStepForFetch(failure: Extract<SourceFailure, { stage: "fetch" }>, rerun: string, module: string): string {
+  const status = failure.httpStatus;
+  switch (failure.kind) {
+    case "retry-after":
+      return `the vendor is rate-limiting this machine: re-run later (${rerun})`;
+    case "status":
+      if (status === 429) return `the vendor is rate-limiting this machine: re-run later (${rerun})`;
+      if (status !== undefined && status >= 500) return `a server error at the vendor usually passes: re-run later (${rerun})`;
+      if (status === 401 || status === 403) {
+        return `the vendor refused the request: open the URL in a browser; if it loads there, this machine is blocked (consider fetchWith: "browser" in ${module}); re-run later (${rerun})`;
+      }
+      if (status === 404 || status === 410) return `the page is gone or moved: find its new address and update the source's url in ${module}`;
+      return `open the URL in a browser to see what the vendor answers; if the page moved, update the source's url in ${module}`;
+    case "timeout":
+    case "network":
+      return `usually transient: re-run later (${rerun}); if it keeps failing, check this machine's network`;
+    case "dns":
+      return `check the host name and this machine's network (DNS); if the vendor moved the page, update the source's url in ${module}`;
+    case "redirect-off-host":
+      return `the page moved to another host: if that is the vendor's new address, update the source's url in ${module}`;
+    case "redirect-loop":
+    case "too-many-redirects":
+    case "bad-redirect":
+      return `the vendor's redirects are broken: open the URL in a browser; re-run later (${rerun}), or update the source's url in ${module} if the page moved`;
+    case "too-large":
+      return `open the URL: if the page really grew, raise CATALOG_FRESHNESS_MAX_BYTES (default 5 MiB) and re-run (${rerun})`;
+    case "binary":
+    case "charset":
+    case "empty":
+      return `the vendor served something other than the page text: open the URL in a browser, then re-run later (${rerun})`;
+    case "bad-url":
+      return `fix the URL: the source's url in ${module}, or the --replay argument`;
+    case "browser":
+      return `the headless browser failed: check that Chromium is installed (or CHROMIUM_PATH), then re-run (${rerun})`;
+    case "unknown":
+      return `re-run (${rerun}); if it fails the same way, read the source's problems in report.json`;
+  }
+}
+
+/**
+ * What a maintainer does next about a problem of the run itself (publishing: git, the GitHub API). Keyed on
+ * `where`, which the publishing code sets from a fixed set of places.
+ */
+export function nextStepForProblem(problem: Problem): string {
+  const { where, message } = problem;
+  if (where.startsWith("push to ")) {
+    return `check that origin is reachable and the token may push to ${where.slice("push to ".length)} (contents: write); the catalog on disk was left as it was, and the next run tries again`;
+  }
+  if (where.startsWith("pull request for ")) {
+    if (/\b401\b|bad credentials/i.test(message)) return "check GITHUB_TOKEN: GitHub did not accept it; the next run with a valid token publishes the pull request";
+    if (/rate limit/i.test(message)) return "GitHub's rate limit was hit: re-run after it resets; the next run finds its existing pull request instead of opening a second one";
+    return "check that the token may open pull requests (pull-requests: write) and GitHub's status; the next run finds its existing pull request instead of opening a second one";
+  }
+  if (where === "publish") return "check that this is a git checkout with an `origin` remote and that git is installed, then re-run";
+  return "fix what the message says, then re-run: npm run catalog -- run";
+}
+
+/** One line per failed source: what happened (with the URL), then the next step. */
+export function sourceErrorLine(sourceId: string, failure: SourceFailure, next: string): string {
+  return `${sourceId}: ${sentence(describeFailure(failure))} Next: ${sentence(next)} Nothing from this source was applied.`;
+}
+
+/** One line per problem of the run itself: where, what, and the next step. */
+export function problemErrorLine(problem: Problem, next: string = nextStepForProblem(problem)): string {
+  return `${problem.where}: ${sentence(problem.message)} Next: ${sentence(next)}`;
+}
+
+/** Vendor and library messages may or may not end with a period; ours do, once. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}

@@ -1,0 +1,20 @@
+import type { Problem } from "../../schemas/observation.ts";
+import type { SourceReport } from "../../schemas/run-report.ts";
+import type { SourceFailure } from "./next-step.ts";
+
+/**
+ * What a run tells while it works, one event per step of each source (sources run concurrently, so every
+ * source event names its source), then the problems of the run itself. The terminal renders each as one line.
+ */
+export type RunEvent =
+  | { kind: "start"; sources: string[]; runDate: string; dryRun: boolean }
+  | { kind: "fetching"; source: string; url: string }
+  | { kind: "fetched"; source: string; bytes: number; httpStatus: number; ms: number }
+  | { kind: "parsed"; source: string; status: SourceReport["status"]; prices: number; problems: number; ms: number }
+  | { kind: "diffed"; source: string; counts: SourceReport["counts"] }
+  | { kind: "failed"; source: string; status: "failed" | "partial"; failure: SourceFailure; nextStep: string }
+  /** A failure of the run itself (publishing), after the sources are done. */
+  | { kind: "problem"; problem: Problem; nextStep: string };
+
+/** The events that end up as error lines: a source that did not succeed, a problem of the run. */
+export type RunErrorEvent = Extract<RunEvent, { kind: "failed" | "problem" }>;
