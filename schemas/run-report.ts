@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SourceDiff } from "./diff.ts";
+import { ModelEvidence } from "./evidence.ts";
 import { FetchedPage } from "./fetched-page.ts";
 import { IsoDate } from "./model-entry.ts";
 import { Problem } from "./observation.ts";
@@ -38,6 +39,8 @@ export const SourceReport = z.strictObject({
   status: z.enum(["ok", "partial", "failed"]),
   /** One line a maintainer reads first when the status is not ok. */
   reason: z.string().optional(),
+  /** What to do about it (set with `reason`): the same text the terminal and the job summary show. */
+  nextStep: z.string().optional(),
   page: ReportedPage.optional(),
   counts: z.strictObject({
     observations: z.number(),
@@ -50,6 +53,8 @@ export const SourceReport = z.strictObject({
   }),
   problems: z.array(Problem),
   diff: SourceDiff.optional(),
+  /** Screenshots and charts saved under the run directory for the changed models of this source. */
+  evidence: z.array(ModelEvidence).optional(),
   pullRequest: z
     .strictObject({
       action: PullRequestAction,

@@ -17,6 +17,16 @@ export function escapeMarkdown(text: string): string {
     .trim();
 }
 
+/**
+ * A row of a vendor page quoted in a PR body: escaped like any vendor text, and `$` too, since GitHub
+ * renders `$…$` as math and a price row is full of dollars. Cut at `max` characters (a quote, not a copy).
+ */
+export function quotePageText(text: string, max = 400): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  const cut = flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
+  return escapeMarkdown(cut).replace(/\$/g, "\\$");
+}
+
 /** `$0.004`, `$12.50`: dollars as the vendor pages write them, without float noise. */
 export function formatUsd(usd: number): string {
   const text = Number(usd.toPrecision(12)).toString();

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { appendFile, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SourceDiff } from "../../schemas/diff.ts";
@@ -8,6 +9,9 @@ import { applyToCatalog } from "../apply/write-catalog.ts";
 import { formatProblem } from "../catalog/load.ts";
 import { loadCatalog } from "../catalog/validate.ts";
 import { diffSource } from "../diff/diff.ts";
+import { withEvidence } from "../evidence/capture.ts";
+import { cutOffInATable, notAPricingPage } from "../extract/refusal.ts";
+import { FetchError } from "../fetch/errors.ts";
 import { PageFetcher, type PageFetcherOptions, pageFileName } from "../fetch/index.ts";
 import { startReplayServer } from "../fetch/replay.ts";
 import { CatalogRepo } from "../publish/git.ts";
@@ -18,7 +22,10 @@ import { type PageEvidence, renderPullRequest } from "../publish/pull-request.ts
 import { SOURCES } from "../sources/index.ts";
 import type { PricingSource } from "../sources/source.ts";
 import { LockHeld, RunLock } from "./lock.ts";
-import { renderStepSummary, summaryLine } from "./summary.ts";
+import { nextStepForProblem, nextStepForSource, type SourceFailure } from "./next-step.ts";
+import type { RunEvent } from "./progress.ts";
+import { renderStepSummary } from "./summary.ts";
+import { renderErrorLine, renderProgressLine, renderSummaryTable, renderUntracked } from "./terminal.ts";
 
 export interface RunOptions {
   /** The git checkout the run works in; `origin` is where it publishes. */
@@ -36,10 +43,14 @@ export interface RunOptions {
   verifiedTo: "base" | "pr";
   runDir: string;
   env: NodeJS.ProcessEnv;
-  /** What a person reads (stdout). */
+  /** What a person reads (stdout): dry-run diffs and pull requests, the summary table, the untracked models. */
   out: (line: string) => void;
-  /** Progress and warnings (stderr). */
+  /** Warnings and what publishing does (stderr). */
   log: (line: string) => void;
+  /** One event per step of each source, and the run's problems at the end; by default rendered to `log`. */
+  progress?: (event: RunEvent) => void;
+  /** Colour the summary table written to `out` (only when `out` is a terminal). */
+  colour?: boolean;
   sources?: readonly PricingSource[];
   fetchOptions?: PageFetcherOptions;
   /** Tests and other forges inject one; by default GitHub from the Actions variables. */
@@ -54,6 +65,8 @@ interface SourceOutcome {
   report: SourceReport;
   diff?: SourceDiff;
   evidence?: PageEvidence;
+  /** Set when the source did not succeed: why, and what to do about it. */
+  failure: { why: SourceFailure; nextStep: string } | undefined;
 }
 
 /**
@@ -62,8 +75,14 @@ interface SourceOutcome {
  */
 export async function runPipeline(options: RunOptions): Promise<RunReport> {
   const redact = redactor(options.env);
-  const out = (line: string) => options.out(redact(line));
+  let printed = 0;
+  const out = (line: string) => {
+    printed++;
+    options.out(redact(line));
+  };
   const log = (line: string) => options.log(redact(line));
+  const render = options.progress ?? defaultProgress(log);
+  const emit = (event: RunEvent) => render(redactDeep(event, redact));
   const startedAt = new Date().toISOString();
 
   // Lock first, then read: another run may have a PR branch checked out, and its files are not the base's.
@@ -85,6 +104,7 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
     const entries = new Map([...catalog.entries].map(([id, { entry }]) => [id, entry]));
     const plan = selectSources(options.sources ?? SOURCES, entries, options.only);
     await mkdir(options.runDir, { recursive: true });
+    emit({ kind: "start", sources: plan.map((p) => p.source.id), runDate: options.runDate, dryRun: options.dryRun });
     const replay = !options.replayDir
       ? undefined
       : /^https?:\/\//.test(options.replayDir)
@@ -102,13 +122,21 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
             runDate: options.runDate,
             catalogIds: new Set(entries.keys()),
             runUrl: runUrlOf(options.env),
-            log,
+            replaying: replay !== undefined,
+            emit,
           }),
         ),
       );
     } finally {
       await fetcher.close();
       await replay?.close();
+    }
+    // Evidence for the price-change PRs: per changed model a screenshot of the page rows its new prices came
+    // from and a price-history chart, under <runDir>/evidence/; never fails the run.
+    outcomes = await withEvidence(outcomes, { runDir: options.runDir, runDate: options.runDate, entries, log });
+    for (const o of outcomes) {
+      if (o.failure) o.report.nextStep = o.failure.nextStep;
+      if (o.evidence?.artifacts) o.report.evidence = o.evidence.artifacts;
     }
 
     const report: RunReport = {
@@ -123,7 +151,6 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
     };
     const healthy = outcomes.filter((o): o is Required<SourceOutcome> => o.report.status === "ok" && !!o.diff && !!o.evidence);
 
-    for (const o of outcomes) out(summaryLine(o.report));
     if (options.dryRun) {
       printDryRun(healthy, entries, out);
     } else {
@@ -137,14 +164,24 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
       }
     }
 
+    for (const problem of report.problems) emit({ kind: "problem", problem, nextStep: nextStepForProblem(problem) });
+
     const failed = report.sources.filter((s) => s.status !== "ok").length;
     report.exitCode = failed > 0 || report.problems.length > 0 ? 1 : 0;
     report.finishedAt = new Date().toISOString();
     const reportPath = path.join(options.runDir, "report.json");
     await writeFile(reportPath, redact(`${JSON.stringify(RunReport.parse(report), null, 2)}\n`));
-    if (options.env.GITHUB_STEP_SUMMARY) await appendFile(options.env.GITHUB_STEP_SUMMARY, redact(renderStepSummary(report)));
+    if (options.env.GITHUB_STEP_SUMMARY) {
+      await appendFile(options.env.GITHUB_STEP_SUMMARY, redact(renderStepSummary(report)));
+    }
+    const colour = options.colour ?? false;
+    if (printed > 0) out("");
+    for (const line of renderSummaryTable(report, colour)) out(line);
+    const untracked = renderUntracked(report, colour);
+    if (untracked.length > 0) out("");
+    for (const line of untracked) out(line);
+    out("");
     out(`report: ${reportPath}`);
-    if (failed > 0) out(`${failed} source(s) did not succeed: nothing from them was applied (see "When a source fails" in README.md)`);
     return report;
   } finally {
     await lock?.release();
@@ -215,7 +252,8 @@ async function readSource(
     runDate: string;
     catalogIds: ReadonlySet<string>;
     runUrl?: string;
-    log: (l: string) => void;
+    replaying: boolean;
+    emit: (event: RunEvent) => void;
   },
 ): Promise<SourceOutcome> {
   const t0 = performance.now();
@@ -225,21 +263,43 @@ async function readSource(
     problems: [] as SourceReport["problems"],
     counts: { observations: 0, covered: covered.length, verified: 0, changed: 0, incomplete: 0, missing: 0, untracked: 0 },
   };
+  const failing = (status: "failed" | "partial", why: SourceFailure): SourceOutcome["failure"] => {
+    const nextStep = nextStepForSource(why, { sourceId: source.id, sourceModule: sourceModuleOf(source), replaying: ctx.replaying });
+    ctx.emit({ kind: "failed", source: source.id, status, failure: why, nextStep });
+    return { why, nextStep };
+  };
   if (!ctx.url) {
     const reason = `no page to replay for ${source.id}`;
-    return { source, report: { ...base, status: "failed", reason, problems: [{ message: reason, where: "replay" }], timings: { fetchMs: 0, extractMs: 0, totalMs: 0 } } };
+    const failure = failing("failed", { stage: "replay", detail: reason });
+    return { source, failure, report: { ...base, status: "failed", reason, problems: [{ message: reason, where: "replay" }], timings: { fetchMs: 0, extractMs: 0, totalMs: 0 } } };
   }
   let fetched: Awaited<ReturnType<PageFetcher["fetch"]>>;
+  ctx.emit({ kind: "fetching", source: source.id, url: ctx.url });
   try {
     fetched = await ctx.fetcher.fetch(source, { url: ctx.url, runDir: ctx.runDir });
   } catch (err) {
     const reason = `fetch failed: ${(err as Error).message}`;
-    ctx.log(`${source.id}: ${reason}`);
+    const failure = failing(
+      "failed",
+      err instanceof FetchError
+        ? { stage: "fetch", url: err.url, kind: err.reason, ...(err.status !== undefined ? { httpStatus: err.status } : {}), detail: err.detail }
+        : { stage: "fetch", url: ctx.url, kind: "unknown", detail: (err as Error).message },
+    );
     const ms = Math.round(performance.now() - t0);
-    return { source, report: { ...base, status: "failed", reason, problems: [{ message: reason, where: ctx.url }], timings: { fetchMs: ms, extractMs: 0, totalMs: ms } } };
+    return { source, failure, report: { ...base, status: "failed", reason, problems: [{ message: reason, where: ctx.url }], timings: { fetchMs: ms, extractMs: 0, totalMs: ms } } };
   }
   const t1 = performance.now();
+  ctx.emit({ kind: "fetched", source: source.id, bytes: fetched.bytes, httpStatus: fetched.status, ms: Math.round(t1 - t0) });
   const extraction: Extraction = source.extract(fetched.body, fetched.format);
+  const tExtracted = performance.now();
+  ctx.emit({
+    kind: "parsed",
+    source: source.id,
+    status: extraction.status,
+    prices: extraction.observations.length,
+    problems: extraction.problems.length,
+    ms: Math.round(tExtracted - t1),
+  });
   const diff = extraction.status === "ok" ? diffSource(extraction, covered, ctx.runDate, ctx.catalogIds) : undefined;
   const t2 = performance.now();
   const page = ReportedPage.parse(fetched);
@@ -247,15 +307,24 @@ async function readSource(
   if (diff) {
     for (const e of diff.entries) counts[e.outcome]++;
     counts.untracked = diff.untracked.length;
+    ctx.emit({ kind: "diffed", source: source.id, counts });
   }
+  const url = fetched.finalUrl ?? fetched.url;
+  const pageFile = page.file ? path.join(ctx.runDir, page.file) : undefined;
   let status: SourceReport["status"] = extraction.status;
   let reason: string | undefined;
+  let failure: SourceOutcome["failure"];
   if (extraction.status !== "ok") {
     const first = extraction.problems[0];
-    reason = `${extraction.status === "failed" ? "page not read" : "page read only in part"}: ${first ? `${first.message} (at ${first.where})` : "no reason given"}${extraction.problems.length > 1 ? ` (+${extraction.problems.length - 1} more)` : ""}`;
+    const detail = `${first ? `${first.message} (at ${first.where})` : "no reason given"}${extraction.problems.length > 1 ? ` (+${extraction.problems.length - 1} more)` : ""}`;
+    reason = `${extraction.status === "failed" ? "page not read" : "page read only in part"}: ${detail}`;
+    // The same checks every source runs first (extractWith), asked again to tell the cases apart.
+    const cause = cutOffInATable(fetched.body) ? "cut-off" : notAPricingPage(fetched.body) ? "not-a-pricing-page" : "layout";
+    failure = failing(extraction.status, { stage: "extract", url, status: extraction.status, cause, detail, ...(pageFile ? { pageFile } : {}) });
   } else if (diff?.refused) {
     status = "failed";
     reason = diff.refused;
+    failure = failing("failed", { stage: "refused", url, detail: diff.refused, ...(pageFile ? { pageFile } : {}) });
   }
   const timings = { fetchMs: Math.round(t1 - t0), extractMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0) };
   const report: SourceReport = {
@@ -271,9 +340,34 @@ async function readSource(
   return {
     source,
     report,
+    failure,
     ...(diff ? { diff } : {}),
     evidence: { url: source.url, fetchedAt: fetched.fetchedAt, sha256: fetched.sha256, ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}) },
   };
+}
+
+/** The file a maintainer fixes when a source's page changed: `pipeline/sources/<id without -pricing>.ts` where that exists. */
+function sourceModuleOf(source: PricingSource): string {
+  const stem = source.id.replace(/-pricing$/, "");
+  return existsSync(path.join(import.meta.dirname, "..", "sources", `${stem}.ts`)) ? `pipeline/sources/${stem}.ts` : `the ${source.id} module in pipeline/sources/`;
+}
+
+/** Progress for callers that pass none (the demo): every event as a log line, failures with their next step. */
+function defaultProgress(log: (line: string) => void): (event: RunEvent) => void {
+  let width = 0;
+  return (event) => {
+    if (event.kind === "start") width = Math.max(0, ...event.sources.map((id) => id.length));
+    const line = event.kind === "failed" || event.kind === "problem" ? renderErrorLine(event, false) : renderProgressLine(event, { colour: false, width });
+    if (line !== undefined) log(line);
+  };
+}
+
+/** Every string in an event through `redact`: page text and error messages may carry anything. */
+function redactDeep<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === "string") return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as T;
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redact)])) as T;
+  return value;
 }
 
 async function publishOutcomes(
@@ -337,6 +431,8 @@ async function publishOutcomes(
 
 function printDryRun(healthy: Required<SourceOutcome>[], entries: ReadonlyMap<string, ModelEntry>, out: (l: string) => void): void {
   for (const o of healthy) {
+    // The summary table comes last now: say whose entries these are.
+    if (o.diff.entries.some((e) => e.outcome !== "verified")) out(`${o.source.id} (dry run): what the page says differently`);
     for (const e of o.diff.entries) {
       if (e.outcome === "changed") {
         for (const c of e.changes) out(`  ${e.model} ${c.price}: ${c.old} → ${c.new}${c.guard ? `  [${c.guard}]` : ""}`);

@@ -1,0 +1,100 @@
+/**
+ * Pictures of the marked tables of an evidence page (see evidence-rows.ts), taken with headless Chromium
+ * offline: a stored vendor page must not call home or run scripts, so JavaScript is off and every request
+ * but the page itself is aborted.
+ */
+import { chromium, type Browser } from "playwright-core";
+import { CHROMIUM_ARGS, chromiumExecutable } from "../fetch/browser.ts";
+import { ROW_ATTR, SHOT_ATTR } from "./evidence-rows.ts";
+
+/** Never resolved: the page is served from memory through the route below, whatever this name is. */
+const PAGE_URL = "https://evidence.catalog-freshness.invalid/page.html";
+const DEFAULT_TIMEOUT_MS = 20_000;
+
+export interface TableShot {
+  marker: string;
+  png: Buffer;
+  /** The element's box in CSS pixels (device scale 1), as measured in the render the PNG was taken from. */
+  box: { x: number; y: number; width: number; height: number };
+  /** Text of the rows highlighted in it, as the browser shows them. */
+  highlighted: string[];
+  /** The whole rendered page's size in CSS pixels: what the element is a part of. */
+  pageSize: { width: number; height: number };
+}
+
+export interface TableScreenshotterOptions {
+  /** Defaults to `chromiumExecutable()`. */
+  executablePath?: string;
+  /** Per page: load, and every screenshot of it. */
+  timeoutMs?: number;
+}
+
+/**
+ * One browser for all screenshots of a run, launched on first use; a fresh context per page.
+ * A failed launch is remembered: every later call fails at once with the same reason. Call `close()`.
+ */
+export class TableScreenshotter {
+  private launching: Promise<Browser> | undefined;
+  private readonly executablePath: string | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(options: TableScreenshotterOptions = {}) {
+    this.executablePath = "executablePath" in options ? options.executablePath : chromiumExecutable();
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** Every `[data-evidence-shot]` element of `html`, in marker order, as a PNG of the element alone. */
+  async shoot(html: string, markers: readonly string[]): Promise<TableShot[]> {
+    const browser = await this.browser();
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 1280, height: 900 },
+      deviceScaleFactor: 1,
+      serviceWorkers: "block",
+      acceptDownloads: false,
+    });
+    try {
+      await context.route("**/*", (route) =>
+        route.request().url() === PAGE_URL
+          ? route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html })
+          : route.abort("blockedbyclient"),
+      );
+      const page = await context.newPage();
+      page.setDefaultTimeout(this.timeoutMs);
+      await page.goto(PAGE_URL, { waitUntil: "load", timeout: this.timeoutMs });
+      const pageSize = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight }));
+      const shots: TableShot[] = [];
+      for (const marker of markers) {
+        const element = page.locator(`[${SHOT_ATTR}="${marker}"]`);
+        const box = await element.boundingBox();
+        if (!box) throw new Error(`table ${marker} has no box on the rendered page (hidden?)`);
+        const png = await element.screenshot({ type: "png", animations: "disabled", caret: "hide" });
+        const highlighted = await page
+          .locator(`[${SHOT_ATTR}="${marker}"] [${ROW_ATTR}], [${SHOT_ATTR}="${marker}"][${ROW_ATTR}]`)
+          .allInnerTexts();
+        shots.push({ marker, png, box, highlighted: highlighted.map((t) => t.replace(/\s+/g, " ").trim()), pageSize });
+      }
+      return shots;
+    } finally {
+      await context.close().catch(() => {});
+    }
+  }
+
+  /** Close the browser (idempotent). */
+  async close(): Promise<void> {
+    const launching = this.launching;
+    this.launching = undefined;
+    if (!launching) return;
+    await launching.then((b) => b.close()).catch(() => {});
+  }
+
+  private browser(): Promise<Browser> {
+    this.launching ??= chromium
+      .launch({ executablePath: this.executablePath, args: [...CHROMIUM_ARGS, "--dns-prefetch-disable"] })
+      .catch((err: unknown) => {
+        const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
+        throw new Error(`Chromium could not start (${this.executablePath ?? "Playwright's own Chromium"}): ${message}`, { cause: err });
+      });
+    return this.launching;
+  }
+}

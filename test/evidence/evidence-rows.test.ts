@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import * as cheerio from "cheerio";
+import { describe, expect, it } from "vitest";
+import { evidencePage, locateBlock, locateRow, ROW_ATTR, rowCandidates, SHOT_ATTR } from "../../pipeline/evidence/evidence-rows.ts";
+import { loadDocument } from "../../pipeline/extract/document.ts";
+import { SOURCES } from "../../pipeline/sources/index.ts";
+import { openAiPricingSource } from "../../pipeline/sources/openai.ts";
+
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
+const read = (file: string) => readFileSync(path.join(FIXTURES, file), "utf8");
+const DEC_19 = "openai/platform-docs-pricing__2025-12-19.md";
+const AUG_22 = "openai/developers-openai-api-docs-pricing__2026-08-22.est.md";
+const rowText = ($: cheerio.CheerioAPI, at: { table: number; row: number }) =>
+  $($("table").get(at.table)!)
+    .find("tr")
+    .eq(at.row)
+    .children()
+    .map((_, c) => $(c).text().trim())
+    .get()
+    .filter((c) => c !== "")
+    .join(" | ");
+
+describe("finding the page row a price was read from", () => {
+  it("finds the gpt-image-1-mini rows of OpenAI's image table from the evidence the source recorded", () => {
+    const body = read(DEC_19);
+    const evidence = openAiPricingSource
+      .extract(body, "markdown")
+      .observations.filter((o) => o.model === "openai/gpt-image-1-mini" && o.price.startsWith("image:"))
+      .map((o) => o.evidence!);
+    const $ = loadDocument(body, "markdown");
+    const rows = [...new Set(evidence)].map((e) => rowText($, locateRow($, e, { names: ["gpt-image-1-mini"] })!));
+    expect(rows).toEqual([
+      "GPT Image 1 Mini | Low | $0.005 | $0.006 | $0.006",
+      "Medium | $0.011 | $0.015 | $0.015",
+      "High | $0.036 | $0.052 | $0.052",
+    ]);
+  });
+
+  it("tells identical rows apart by the model named above them, and by the tier label above the table", () => {
+    const $ = loadDocument(read(DEC_19), "markdown");
+    // "Medium | $0.034 | $0.05 | $0.05" is both GPT Image 1.5's and GPT Image Latest's row.
+    const medium = "Medium | $0.034 | $0.05 | $0.05";
+    const under15 = locateRow($, medium, { names: ["gpt-image-1.5", "GPT Image 1.5"] })!;
+    const underLatest = locateRow($, medium, { names: ["chatgpt-image-latest", "GPT Image Latest"] })!;
+    expect(under15.table).toBe(underLatest.table);
+    expect(underLatest.row - under15.row).toBe(3);
+    // "gpt-5 | $0.625 | $0.0625 | $5.00" is in the Batch and the Flex table.
+    const row = "gpt-5 | $0.625 | $0.0625 | $5.00";
+    const batch = locateRow($, row, { names: ["gpt-5"], tiers: ["batch"] })!;
+    const flex = locateRow($, row, { names: ["gpt-5"], tiers: ["flex"] })!;
+    expect(batch.table).not.toBe(flex.table);
+    expect($($("table").get(flex.table)!).prev().text()).toBe("Flex");
+    expect($($("table").get(batch.table)!).prev().text()).toBe("Batch");
+  });
+
+  it("finds every row the four sources quote in every fixture page, and the paragraph of text that is not in a table", () => {
+    const dirs: Record<string, string> = { "openai-pricing": "openai", "anthropic-pricing": "anthropic", "gemini-pricing": "google", "deepseek-pricing": "deepseek" };
+    const notInTables: string[] = [];
+    let checked = 0;
+    for (const source of SOURCES) {
+      for (const name of readdirSync(path.join(FIXTURES, dirs[source.id]!)).filter((f) => /\.(md|html)$/.test(f))) {
+        const format = name.endsWith(".html") ? "html" : "markdown";
+        const body = read(`${dirs[source.id]}/${name}`);
+        const $ = loadDocument(body, format);
+        for (const o of source.extract(body, format).observations) {
+          if (!o.evidence) continue;
+          checked++;
+          const [best] = rowCandidates($, o.evidence, { names: [o.model.split("/")[1]!] });
+          if (best) continue;
+          notInTables.push(o.evidence);
+          expect(locateBlock($, o.evidence), o.evidence).toBeDefined();
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+    // Gemini's image-output prices are read from a footnote paragraph: pictured as that paragraph instead.
+    expect(new Set(notInTables).size).toBe(2);
+    for (const text of notInTables) expect(text).toMatch(/^\S+ ?Image output is priced at \$\d+ per 1,000,000 tokens/);
+  });
+
+  it("marks the rows, captions the table with its headings and the page's provenance, and drops scripts", () => {
+    const page = evidencePage(
+      `${read(AUG_22)}\n\n<script>alert(1)</script>`,
+      "markdown",
+      [{ evidence: "gpt-image-1-mini | Image | $2.50 | $0.25 | $8.00", tiers: ["standard"] }, { evidence: "no such row | $9.99", tiers: ["standard"] }],
+      ["gpt-image-1-mini"],
+      "openai-pricing · captured 2026-08-22T03:17:00Z",
+    );
+    expect(page.shots).toEqual([{ marker: "1", rows: ["gpt-image-1-mini | Image | $2.50 | $0.25 | $8.00"] }]);
+    expect(page.notFound).toEqual(["no such row | $9.99"]);
+    const $ = cheerio.load(page.html);
+    const table = $(`table[${SHOT_ATTR}="1"]`);
+    expect(table.find(`tr[${ROW_ATTR}]`).text().replace(/\s+/g, " ").trim()).toBe("gpt-image-1-mini Image $2.50 $0.25 $8.00");
+    // The Standard table, not the Batch one below it (same model, same modality); its tab label in the caption.
+    expect(table.find("caption").text()).toBe("Pricing › Grouped Pricing Table data › Standardopenai-pricing · captured 2026-08-22T03:17:00Z");
+    expect($("script")).toHaveLength(0);
+    expect($("style").text()).toContain(ROW_ATTR);
+  });
+});
