@@ -1,0 +1,111 @@
+import { existsSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { BrowserFetcher, chromiumExecutable } from "../fetch/browser.ts";
+import { HostQueues } from "../fetch/host-queue.ts";
+import { runAsChild } from "./child.ts";
+import { hostStats } from "./hosts.ts";
+import { median } from "./stats.ts";
+
+export const BROWSER_PAGES = 10;
+
+/** Which Chromium the fetcher would start, or why there is none (then the browser figures are null). */
+export function chromiumStatus(): { path: string } | { missing: string } {
+  const exe = chromiumExecutable();
+  if (exe) return existsSync(exe) ? { path: exe } : { missing: `CHROMIUM_PATH=${exe} does not exist` };
+  try {
+    const own = chromium.executablePath();
+    if (own && existsSync(own)) return { path: own };
+  } catch {
+    // no Playwright build either
+  }
+  return { missing: "no Chromium: not at /usr/bin/chromium, no CHROMIUM_PATH, no Playwright build (.ci/install-chromium.sh installs one)" };
+}
+
+export interface BrowserPagesResult {
+  chromium: string;
+  pages: number;
+  /** Per page, in order: one browser for the run, a fresh context per page (BrowserFetcher as a run uses it). */
+  sharedMs: number[];
+  /** Per page: a BrowserFetcher launched for that page and closed after it. */
+  freshMs: number[];
+  sharedMedianMs: number;
+  freshMedianMs: number;
+  /** The first shared page, which pays for the launch. */
+  sharedFirstMs: number;
+  rowsSeen: number[];
+  blockedPerPage: number[];
+  /** Images and fonts that reached the host (the fetcher blocks them: must be none). */
+  assetHits: Record<string, number>;
+}
+
+/**
+ * Ten pages whose price table a script builds (`/page/browser-<n>.html` on a local host, no delay), each
+ * with two images, a web font and a stylesheet, fetched through `BrowserFetcher` with its defaults
+ * (settle on network idle, images/fonts/media blocked, full-page screenshot): first all ten with one
+ * fetcher, then each with a fetcher of its own, launched and closed around it.
+ */
+export async function browserPages(origin: string): Promise<BrowserPagesResult> {
+  const status = chromiumStatus();
+  if ("missing" in status) throw new Error(status.missing);
+  const urls = Array.from({ length: BROWSER_PAGES }, (_, n) => `${origin}/page/browser-${n}.html`);
+  const rowsSeen: number[] = [];
+  const blockedPerPage: number[] = [];
+  await hostStats([origin], true);
+
+  const sharedMs: number[] = [];
+  const shared = new BrowserFetcher();
+  try {
+    for (const url of urls) {
+      const t = performance.now();
+      const page = await shared.fetch(url, { hostQueues: new HostQueues() });
+      sharedMs.push(Math.round(performance.now() - t));
+      // Rows in the DOM the script built (the script's own text has "…-" + i + "</td>", which does not match).
+      rowsSeen.push((page.body.match(/<td>bench-model-\d+-\d+<\/td>/g) ?? []).length);
+      blockedPerPage.push(page.blockedRequests);
+    }
+  } finally {
+    await shared.close();
+  }
+
+  const freshMs: number[] = [];
+  for (const url of urls) {
+    const t = performance.now();
+    const own = new BrowserFetcher();
+    try {
+      await own.fetch(url, { hostQueues: new HostQueues() });
+    } finally {
+      await own.close();
+    }
+    freshMs.push(Math.round(performance.now() - t));
+  }
+  const [stats] = await hostStats([origin]);
+  return {
+    chromium: status.path,
+    pages: urls.length,
+    sharedMs,
+    freshMs,
+    sharedMedianMs: median(sharedMs),
+    freshMedianMs: median(freshMs),
+    sharedFirstMs: sharedMs[0]!,
+    rowsSeen,
+    blockedPerPage,
+    assetHits: stats!.assetHits,
+  };
+}
+
+export function browserPagesErrors(r: BrowserPagesResult): string[] {
+  const errors: string[] = [];
+  if (r.rowsSeen.some((n) => n !== 60)) errors.push(`script-built table rows seen: ${r.rowsSeen.join(",")} (expected 60 each)`);
+  if (r.blockedPerPage.some((n) => n < 3)) errors.push(`requests blocked per page: ${r.blockedPerPage.join(",")} (2 images and a font each)`);
+  if (r.assetHits.png || r.assetHits.svg || r.assetHits.woff2) errors.push(`images or fonts reached the host: ${JSON.stringify(r.assetHits)}`);
+  return errors;
+}
+
+// `browser-pages.ts <origin>`; without Chromium it reports `{ missing }` instead of failing the bench.
+runAsChild(import.meta.url, async ([origin]) => {
+  if (!origin) throw new Error("usage: browser-pages.ts <origin>");
+  const status = chromiumStatus();
+  if ("missing" in status) return { missing: status.missing };
+  const result = await browserPages(origin);
+  return { ...result, errors: browserPagesErrors(result) };
+});
