@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chromium, errors, type Browser, type BrowserContext, type Request, type Response } from "playwright-core";
+import { chromium, errors, type Browser, type BrowserContext, type Page, type Request, type Response } from "playwright-core";
 import { FetchError } from "./errors.ts";
 import { defaultHostQueues } from "./host-queue.ts";
 import {
@@ -25,6 +25,13 @@ export const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--no-first-run",
 ] as const;
+
+/**
+ * A page is read once it has been still this long after `load`: no request in flight and no change to its
+ * DOM. Playwright's `networkidle` waits a fixed 500 ms of network silence on every page and does not see a
+ * table a timer builds; this ends as soon as the page is quiet, and does see it.
+ */
+export const SETTLE_QUIET_MS = 200;
 
 /** Resource types never loaded: they cost time and bandwidth and carry no price. */
 export const BLOCKED_RESOURCE_TYPES = ["image", "font", "media"] as const;
@@ -64,7 +71,7 @@ export interface BrowserFetchOptions
     HttpFetchOptions,
     "timeoutMs" | "maxBytes" | "maxAttempts" | "backoffMs" | "maxBackoffMs" | "maxRetryAfterMs" | "maxRedirects" | "sleep" | "random" | "hostQueues"
   > {
-  /** Also wait until this selector is in the DOM (e.g. `table`) after the network settles. */
+  /** Also wait until this selector is in the DOM (e.g. `table`) after the page settles. */
   waitForSelector?: string;
   /** Take a full-page PNG (default true). */
   screenshot?: boolean;
@@ -206,11 +213,14 @@ export class BrowserFetcher {
         }
         await route.continue().catch(() => {});
       });
+      await context.addInitScript(recordDomChanges);
       const page = await context.newPage();
+      const network = watchNetwork(page);
 
       let response: Response | null;
       try {
-        response = await page.goto(url, { waitUntil: "networkidle", timeout: remaining() });
+        response = await page.goto(url, { waitUntil: "load", timeout: remaining() });
+        await settle(page, network, deadline);
       } catch (err) {
         if (offHost) throw offHostError(url, offHost);
         throw navigationError(url, err, timeoutMs, timedOut);
@@ -292,6 +302,54 @@ export class BrowserFetcher {
       clearTimeout(guard);
       await context.close().catch(() => {});
     }
+  }
+}
+
+/** In the page, from its first script on: when its DOM last changed (read by `settle`). */
+function recordDomChanges(): void {
+  const w = window as unknown as { __catalogFreshnessDomChangedAt: number };
+  w.__catalogFreshnessDomChangedAt = performance.now();
+  new MutationObserver(() => {
+    w.__catalogFreshnessDomChangedAt = performance.now();
+  }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+}
+
+interface NetworkWatch {
+  inFlight: number;
+  /** `performance.now()` of the last request started or ended. */
+  lastActivity: number;
+}
+
+function watchNetwork(page: Page): NetworkWatch {
+  const watch: NetworkWatch = { inFlight: 0, lastActivity: performance.now() };
+  const ended = () => {
+    watch.inFlight = Math.max(0, watch.inFlight - 1);
+    watch.lastActivity = performance.now();
+  };
+  page.on("request", () => {
+    watch.inFlight++;
+    watch.lastActivity = performance.now();
+  });
+  page.on("requestfinished", ended);
+  page.on("requestfailed", ended);
+  return watch;
+}
+
+/**
+ * Wait until the page has been still for SETTLE_QUIET_MS (see there). A page that never stops changing
+ * (a ticker, a long poll) is read when the time is up rather than failed: its source then says whether
+ * the prices are there.
+ */
+async function settle(page: Page, network: NetworkWatch, deadline: number): Promise<void> {
+  const stop = deadline - 500; // leave time to read the DOM and take the screenshot
+  while (performance.now() < stop) {
+    const domStillFor = await page
+      .evaluate(() => performance.now() - (window as unknown as { __catalogFreshnessDomChangedAt: number }).__catalogFreshnessDomChangedAt)
+      .catch(() => 0); // navigating away (a script moving the page): not still
+    const networkStillFor = network.inFlight > 0 ? 0 : performance.now() - network.lastActivity;
+    const still = Math.min(domStillFor, networkStillFor);
+    if (still >= SETTLE_QUIET_MS) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(20, Math.min(100, SETTLE_QUIET_MS - still))));
   }
 }
 

@@ -44,7 +44,7 @@ export interface PageFetcherOptions {
   http?: Omit<HttpFetchOptions, "hostQueues">;
   /** Options for browser fetches; `timeoutMs`, `maxBytes` and the retry knobs default to `http`'s. */
   browser?: Omit<BrowserFetchOptions, "hostQueues">;
-  /** Per source id, a selector the browser waits for once the network settles (e.g. `{ "deepseek-pricing": "table" }`). */
+  /** Per source id, a selector the browser waits for once the page settles (e.g. `{ "deepseek-pricing": "table" }`). */
   waitFor?: Readonly<Record<string, string>>;
   /** Shared by both methods: at most one request at a time per host. */
   hostQueues?: HostQueues;
