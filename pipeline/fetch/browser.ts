@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import PQueue from "p-queue";
 import { chromium, errors, type Browser, type BrowserContext, type Page, type Request, type Response } from "playwright-core";
 import { FetchError } from "./errors.ts";
 import { defaultHostQueues } from "./host-queue.ts";
@@ -60,7 +61,15 @@ function playwrightOwnChromium(): string | undefined {
 export interface BrowserFetcherOptions {
   /** Defaults to `chromiumExecutable()`. */
   executablePath?: string;
+  /** Pages open at once across all hosts (default 2). */
+  maxOpenPages?: number;
 }
+
+/**
+ * Each open page is a renderer process of 100–200 MB that competes for the CPU: on a 2-core runner, eight
+ * at once (one per host) used 1.2 GB and ran no faster than two.
+ */
+export const DEFAULT_MAX_OPEN_PAGES = 2;
 
 /**
  * The same limits and retry knobs as a plain HTTP fetch (timeoutMs covers, per attempt, navigation,
@@ -93,9 +102,11 @@ export interface BrowserPage extends HttpPage {
 export class BrowserFetcher {
   private launching: Promise<{ browser: Browser; userAgent: string | undefined }> | undefined;
   private readonly executablePath: string | undefined;
+  private readonly openPages: PQueue;
 
   constructor(options: BrowserFetcherOptions = {}) {
     this.executablePath = "executablePath" in options ? options.executablePath : chromiumExecutable();
+    this.openPages = new PQueue({ concurrency: options.maxOpenPages ?? DEFAULT_MAX_OPEN_PAGES });
   }
 
   /** Whether Chromium has been started (and not closed). */
@@ -108,7 +119,7 @@ export class BrowserFetcher {
     const policy = retryPolicy(options);
     return (options.hostQueues ?? defaultHostQueues).run(origin.href, async () => {
       const began = performance.now();
-      const { value, attempts } = await withRetries(url, policy, () => this.attemptOnce(url, origin, options));
+      const { value, attempts } = await withRetries(url, policy, () => this.openPages.add(() => this.attemptOnce(url, origin, options)));
       return { ...value, attempts, durationMs: Math.round(performance.now() - began) };
     });
   }

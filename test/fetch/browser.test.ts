@@ -165,6 +165,27 @@ describe("browser fetch of a page whose table is built by a script", () => {
     }
   });
 
+  it("keeps at most two pages open at once, whatever the number of hosts (each is a renderer process)", async () => {
+    let open = 0;
+    let mostOpen = 0;
+    const slowPage = async (_req: unknown, res: import("node:http").ServerResponse) => {
+      mostOpen = Math.max(mostOpen, ++open);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      open--;
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<p>DeepSeek pricing: $0.28</p>");
+    };
+    const hosts = await Promise.all([0, 1, 2, 3].map(() => startFlakyServer({ "/page": slowPage })));
+    const fetcher = new BrowserFetcher();
+    try {
+      const pages = await Promise.all(hosts.map((h) => fetcher.fetch(h.url("/page"), opts())));
+      expect(pages.map((p) => p.status)).toEqual([200, 200, 200, 200]);
+      expect(mostOpen).toBe(2);
+    } finally {
+      await fetcher.close();
+      await Promise.all(hosts.map((h) => h.close()));
+    }
+  });
+
   it("waits for a selector when the table comes after the network has settled", async () => {
     const page = await browser.fetch(server.url("/late"), { ...opts(), waitForSelector: "table" });
     expect(cheerio.load(page.body)("table")).toHaveLength(1);
