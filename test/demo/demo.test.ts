@@ -31,6 +31,18 @@ describe("npm run demo", () => {
       const svg = readFileSync(path.join(evidence, "gpt-image-1-mini-history.svg"), "utf8");
       expect(svg).toContain("$0.005 new");
       expect(svg).toContain("2026-08-15");
+      // report.json names the same files, for whoever reads the run's artifact rather than the PR.
+      const report = JSON.parse(readFileSync(path.join(root!, "run/report.json"), "utf8")) as {
+        sources: { source: string; evidence?: { model: string; screenshots: { file: string }[]; chart?: string }[] }[];
+      };
+      expect(report.sources.find((s) => s.source === "openai-pricing")?.evidence).toEqual([
+        expect.objectContaining({
+          model: "openai/gpt-image-1-mini",
+          screenshots: [expect.objectContaining({ file: "evidence/openai-pricing/gpt-image-1-mini.png" })],
+          chart: "evidence/openai-pricing/gpt-image-1-mini-history.svg",
+        }),
+      ]);
+      expect(report.sources.filter((s) => s.evidence).map((s) => s.source)).toEqual(["openai-pricing"]);
 
       expect(out).toContain(`- Stored page, screenshot and run report: in the run directory \`${path.join(root!, "run")}\``);
       expect(out).toContain("- image:low:1024x1024: “GPT Image 1 Mini \\| Low \\| \\$0.005 \\| \\$0.006 \\| \\$0.006”");
