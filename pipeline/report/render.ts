@@ -41,13 +41,17 @@ export function renderTable(report: FreshnessReport): string {
   return `${[...blocks, summaryLine(report)].join("\n\n")}\n`;
 }
 
-/** For a GitHub job summary: a heading, the summary, one table per vendor; every text cell escaped. */
+/**
+ * For a GitHub job summary: a heading, the summary, one folded table per vendor (the summary line is what
+ * a reader scans every night; a vendor's rows are one click away); every text cell escaped.
+ */
 export function renderMarkdown(report: FreshnessReport): string {
   const out = ["## Catalog freshness", "", `${escapeMarkdown(summaryLine(report))}.`];
   for (const v of report.vendors) {
-    out.push("", `### ${escapeMarkdown(v.vendor)}: ${v.stale.length} of ${v.entries} entries stale`, "");
+    out.push("", `<details><summary>${escapeMarkdown(v.vendor)}: ${v.stale.length} of ${v.entries} entries stale</summary>`, "");
     out.push("| model | last verified | age (days) | source |", "| --- | --- | ---: | --- |");
     for (const e of v.stale) out.push(`| ${cells(e).map(escapeMarkdown).join(" | ")} |`);
+    out.push("", "</details>");
   }
   return `${out.join("\n")}\n`;
 }

@@ -69,11 +69,14 @@ describe("npm run catalog -- report", () => {
     expect(report.withoutAutomatedSource).toBe(listed.filter((e) => e.coveredBy.length === 0).length);
   });
 
-  it("--format markdown: a heading, the summary and a table per vendor", async () => {
+  it("--format markdown: a heading, the summary and a folded table per vendor", async () => {
     const r = await runCli(["report", "--format", "markdown", "--date", "2026-11-24"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^## Catalog freshness\n\n\d+ of \d+ entries stale /);
-    expect(r.stdout).toMatch(/^### openai: \d+ of \d+ entries stale\n\n\| model \| last verified \| age \(days\) \| source \|\n\| --- \| --- \| ---: \| --- \|$/m);
+    expect(r.stdout).toMatch(
+      /^<details><summary>openai: \d+ of \d+ entries stale<\/summary>\n\n\| model \| last verified \| age \(days\) \| source \|\n\| --- \| --- \| ---: \| --- \|$/m,
+    );
+    expect(r.stdout.match(/<details>/g)?.length).toBe(r.stdout.match(/\n<\/details>\n/g)?.length);
     expect(r.stdout).toContain("\n| openai/gpt-image-1-mini | 2026-04-04 | 234 | openai-pricing |\n");
   });
 
