@@ -4,7 +4,8 @@
  */
 import type { CheerioAPI } from "cheerio";
 import type { Element } from "domhandler";
-import { loadDocument, type PageFormat } from "../extract/document.ts";
+import { cleanText, loadDocument, type PageFormat } from "../extract/document.ts";
+import { readTables } from "../extract/tables.ts";
 
 /** A row of the page: the index of its table in document order, and of the row among that table's own rows. */
 export interface RowLocation {
@@ -101,18 +102,16 @@ export function rowCandidates($: CheerioAPI, evidence: string, hints: RowHints =
   return found.sort((a, b) => b.matched - a.matched || a.distance - b.distance || b.headingScore - a.headingScore || b.tierScore - a.tierScore);
 }
 
-/** The headings a table sits under (h1 › h2 › …, the nearest last), by table. */
+const headingPathsOf = new WeakMap<CheerioAPI, Map<Element, string[]>>();
+
+/** The headings a table sits under (h1 › h2 › …, the nearest last), by table: as the sources read them. */
 function headingPaths($: CheerioAPI): Map<Element, string[]> {
-  const paths = new Map<Element, string[]>();
-  const open: { level: number; text: string }[] = [];
-  for (const el of $("h1, h2, h3, h4, h5, h6, table").toArray()) {
-    if (el.tagName === "table") {
-      paths.set(el, open.map((h) => h.text));
-      continue;
-    }
-    const level = Number(el.tagName.slice(1));
-    while (open.length > 0 && open[open.length - 1]!.level >= level) open.pop();
-    open.push({ level, text: $(el).text().replace(/\s+/g, " ").trim() });
+  // Once per document: readTables reads every table, and a page is searched once per evidence row.
+  let paths = headingPathsOf.get($);
+  if (!paths) {
+    const elements = $("table").toArray();
+    paths = new Map(readTables($).map((t) => [elements[t.index]!, t.headings]));
+    headingPathsOf.set($, paths);
   }
   return paths;
 }
@@ -233,7 +232,7 @@ function caption($: CheerioAPI, table: Element, provenance: string): void {
   // A tab label just above the table ("Flex", "Batch") is part of what the table means.
   const label = blocksAbove($, table)
     .filter((el) => !/^h[1-6]$/.test(el.tagName) && $(el).find("a").length === 0)
-    .map((el) => $(el).text().replace(/\s+/g, " ").trim())
+    .map((el) => cleanText($(el).text()))
     .find((text) => text !== "" && text.length <= 24);
   const title = [...(headingPaths($).get(table) ?? []).slice(-2), ...(label ? [label] : [])].join(" › ");
   $(table).prepend($("<caption>").text(title).append(line));
