@@ -9,7 +9,6 @@ import type { EntryDiff, SourceDiff } from "../../schemas/diff.ts";
 import { EVIDENCE_DIR, type ModelEvidence } from "../../schemas/evidence.ts";
 import type { FetchedPage } from "../../schemas/fetched-page.ts";
 import { entryRelativePath, type ModelEntry } from "../../schemas/model-entry.ts";
-import { readIndex } from "../fetch/index.ts";
 import type { PageEvidence } from "../publish/pull-request.ts";
 import { evidencePage } from "./evidence-rows.ts";
 import { priceHistoryChart } from "./price-chart.ts";
@@ -17,7 +16,7 @@ import { TableScreenshotter, type TableScreenshotterOptions } from "./table-scre
 
 type Changed = Extract<EntryDiff, { outcome: "changed" }>;
 
-/** One source with price changes, and its page as this run stored it (undefined: no record of it). */
+/** One source with price changes, and its page as this run stored it (undefined: the run has none). */
 export interface SourceToEvidence {
   diff: SourceDiff;
   page: Pick<FetchedPage, "file" | "format" | "url" | "fetchedAt" | "sha256"> | undefined;
@@ -52,7 +51,7 @@ export async function captureEvidence(sources: readonly SourceToEvidence[], opti
       let unreadable = "";
       try {
         await mkdir(path.join(options.runDir, dir), { recursive: true });
-        if (!page) throw new Error(`no record of it in ${path.join(options.runDir, "pages", "index.json")}`);
+        if (!page) throw new Error("the run kept no copy of it");
         body = await readFile(path.join(options.runDir, page.file), "utf8");
       } catch (err) {
         unreadable = `the stored page could not be read: ${(err as Error).message}`;
@@ -138,21 +137,17 @@ async function screenshotRows(
 
 /**
  * For the run: attach the evidence of each healthy source with price changes to its outcome's PageEvidence
- * (plus the run directory, for local runs with no run page to link). The page is found in the run's
- * `pages/index.json` by source id and sha256, so it is this run's copy.
+ * (plus the run directory, for local runs with no run page to link), from the page as this run stored it.
  */
-export async function withEvidence<T extends { diff?: SourceDiff; evidence?: PageEvidence; report: { source: string; status: string } }>(
-  outcomes: T[],
-  options: CaptureOptions,
-): Promise<T[]> {
-  const index = await readIndex(options.runDir).catch(() => [] as FetchedPage[]);
+export async function withEvidence<
+  T extends { diff?: SourceDiff; evidence?: PageEvidence; page?: FetchedPage; report: { source: string; status: string } },
+>(outcomes: T[], options: CaptureOptions): Promise<T[]> {
   const sources: SourceToEvidence[] = [];
   for (const o of outcomes) {
     if (o.report.status !== "ok" || !o.diff || o.diff.refused || !o.evidence) continue;
     if (!o.diff.entries.some((e) => e.outcome === "changed")) continue;
-    const page = index.find((p) => p.sourceId === o.report.source && p.sha256 === o.evidence!.sha256);
-    // No record is not expected (the fetcher records every page it stores); the PR would then say so.
-    sources.push({ diff: o.diff, page: page && { ...page, url: o.evidence.url } });
+    // The vendor's URL, not the replay server's, is what the picture's caption names.
+    sources.push({ diff: o.diff, page: o.page && { ...o.page, url: o.evidence.url } });
   }
   let captured = new Map<string, ModelEvidence[]>();
   try {

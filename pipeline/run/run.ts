@@ -3,6 +3,7 @@ import { appendFile, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SourceDiff } from "../../schemas/diff.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
+import type { FetchedPage } from "../../schemas/fetched-page.ts";
 import type { Extraction } from "../../schemas/observation.ts";
 import { ReportedPage, RunReport, type SourceReport } from "../../schemas/run-report.ts";
 import { applyToCatalog } from "../apply/write-catalog.ts";
@@ -65,6 +66,8 @@ interface SourceOutcome {
   report: SourceReport;
   diff?: SourceDiff;
   evidence?: PageEvidence;
+  /** The page as this run fetched and stored it (absent when the fetch failed). */
+  page?: FetchedPage;
   /** Set when the source did not succeed: why, and what to do about it. */
   failure: { why: SourceFailure; nextStep: string } | undefined;
 }
@@ -342,6 +345,7 @@ async function readSource(
     report,
     failure,
     ...(diff ? { diff } : {}),
+    page: fetched,
     evidence: { url: source.url, fetchedAt: fetched.fetchedAt, sha256: fetched.sha256, ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}) },
   };
 }
