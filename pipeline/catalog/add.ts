@@ -5,7 +5,8 @@ import type { UntrackedModel } from "../../schemas/diff.ts";
 import { entryRelativePath, ModelId } from "../../schemas/model-entry.ts";
 import { RunReport, type SourceReport } from "../../schemas/run-report.ts";
 import { SOURCES, sourceById } from "../sources/index.ts";
-import { draftEntry, FIELDS_TO_FILL, serializeDraft } from "./draft.ts";
+import { draftEntry, FIELDS_TO_FILL } from "./draft.ts";
+import { serializeEntry } from "./serialize.ts";
 import { loadCatalog } from "./validate.ts";
 
 export interface AddFlags {
@@ -74,7 +75,7 @@ export async function addCommand(modelId: string, flags: AddFlags, io: IO): Prom
   io.out(`using ${describeRead(read)}`);
   await mkdir(path.dirname(target), { recursive: true });
   // "wx": never overwrite; a file that appeared since the check above stays as it is.
-  await writeFile(target, serializeDraft(draft), { flag: "wx" });
+  await writeFile(target, serializeEntry(draft), { flag: "wx" });
   io.out(`wrote ${target}: draft of ${modelId} with the ${seen.prices.length} price(s) seen on the page, lastVerified ${draft.lastVerified}`);
   io.out(`fill in: ${FIELDS_TO_FILL.join(", ")}`);
   io.out("until then `validate` fails and `run` refuses the catalog: fill these in, then run: npm run catalog -- validate");

@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import type { SeenPrice } from "../../schemas/diff.ts";
 import { ModelEntry, type Prices, SCHEMA_POINTER } from "../../schemas/model-entry.ts";
-import { serializeEntry } from "./serialize.ts";
 
 /**
  * What no pricing page says: left out of a draft for the maintainer to fill in. Left out rather than
@@ -39,12 +38,4 @@ export function draftEntry(
     priceHistory: [],
     sources: [{ source: page.source, url: page.url }],
   });
-}
-
-/**
- * The draft in the catalog's canonical form. The serializer writes the keys an entry has, in schema order,
- * and skips absent ones; so once the maintainer fills the gaps, the file is canonical as it stands.
- */
-export function serializeDraft(draft: DraftEntry): string {
-  return serializeEntry(draft as ModelEntry);
 }

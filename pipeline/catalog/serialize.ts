@@ -6,13 +6,19 @@ import { comparePriceKeys } from "../../schemas/price-key.ts";
  * 2-space indent, final newline. Loading and re-serializing an unchanged entry gives the same bytes,
  * so a pull request diff shows only what changed.
  */
-export function serializeEntry(entry: ModelEntry): string {
+export function serializeEntry(entry: SerializableEntry): string {
   return `${JSON.stringify(canonicalEntry(entry), null, 2)}\n`;
 }
 
-function canonicalEntry(entry: ModelEntry): ModelEntry {
+/**
+ * An entry, or a draft of one (`catalog add`) that lacks fields a person still has to fill in: absent keys
+ * are skipped, so the filled-in draft is canonical as it stands.
+ */
+export type SerializableEntry = Partial<ModelEntry> & Pick<ModelEntry, "prices" | "priceHistory" | "sources">;
+
+function canonicalEntry(entry: SerializableEntry): SerializableEntry {
   // Rebuild each object in the order its schema declares its keys.
-  const ordered = pickInOrder(entry, Object.keys(ModelEntry.shape)) as ModelEntry;
+  const ordered = pickInOrder(entry, Object.keys(ModelEntry.shape)) as SerializableEntry;
   ordered.prices = canonicalPrices(entry.prices);
   ordered.priceHistory = entry.priceHistory.map((item) =>
     pickInOrder(item, ["price", "usd", "unit", "from", "until"]),
