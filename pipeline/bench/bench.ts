@@ -251,7 +251,7 @@ console.log(
 process.exitCode = failures.length > 0 ? 1 : 0;
 
 async function chromiumMissing(): Promise<boolean> {
-  const { chromiumStatus } = await import("./browser-pages.ts");
+  const { chromiumStatus } = await import("../fetch/browser.ts");
   const status = chromiumStatus();
   if ("missing" in status) {
     notes.push(`replay with browser pages skipped: ${status.missing}`);

@@ -1,6 +1,4 @@
-import { existsSync } from "node:fs";
-import { chromium } from "playwright-core";
-import { BrowserFetcher, chromiumExecutable } from "../fetch/browser.ts";
+import { BrowserFetcher, chromiumStatus } from "../fetch/browser.ts";
 import { HostQueues } from "../fetch/host-queue.ts";
 import { runAsChild } from "./child.ts";
 import { hostStats } from "./hosts.ts";
@@ -8,18 +6,6 @@ import { median } from "./stats.ts";
 
 export const BROWSER_PAGES = 10;
 
-/** Which Chromium the fetcher would start, or why there is none (then the browser figures are null). */
-export function chromiumStatus(): { path: string } | { missing: string } {
-  const exe = chromiumExecutable();
-  if (exe) return existsSync(exe) ? { path: exe } : { missing: `CHROMIUM_PATH=${exe} does not exist` };
-  try {
-    const own = chromium.executablePath();
-    if (own && existsSync(own)) return { path: own };
-  } catch {
-    // no Playwright build either
-  }
-  return { missing: "no Chromium: not at /usr/bin/chromium, no CHROMIUM_PATH, no Playwright build (.ci/install-chromium.sh installs one)" };
-}
 
 export interface BrowserPagesResult {
   chromium: string;

@@ -49,6 +49,15 @@ export function chromiumExecutable(env: NodeJS.ProcessEnv = process.env): string
   return existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;
 }
 
+/** The Chromium a launch would start, or why there is none (the bench then reports no browser figures). */
+export function chromiumStatus(env: NodeJS.ProcessEnv = process.env): { path: string } | { missing: string } {
+  const exe = chromiumExecutable(env);
+  if (exe) return existsSync(exe) ? { path: exe } : { missing: `CHROMIUM_PATH=${exe} does not exist` };
+  const own = playwrightOwnChromium();
+  if (own) return { path: own };
+  return { missing: "no Chromium: not at /usr/bin/chromium, no CHROMIUM_PATH, no Playwright build (.ci/install-chromium.sh installs one)" };
+}
+
 function playwrightOwnChromium(): string | undefined {
   try {
     const own = chromium.executablePath();

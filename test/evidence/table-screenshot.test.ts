@@ -8,7 +8,7 @@ import { diffSource } from "../../pipeline/diff/diff.ts";
 import { captureEvidence, provenanceOf, type SourceToEvidence } from "../../pipeline/evidence/capture.ts";
 import { evidencePage } from "../../pipeline/evidence/evidence-rows.ts";
 import { TableScreenshotter } from "../../pipeline/evidence/table-screenshot.ts";
-import { CHROMIUM_ARGS, chromiumExecutable } from "../../pipeline/fetch/browser.ts";
+import { CHROMIUM_ARGS, chromiumExecutable, chromiumStatus } from "../../pipeline/fetch/browser.ts";
 import { renderPullRequest } from "../../pipeline/publish/pull-request.ts";
 import { openAiPricingSource } from "../../pipeline/sources/openai.ts";
 import { ModelEntry } from "../../schemas/model-entry.ts";
@@ -29,10 +29,8 @@ let source: SourceToEvidence;
 let noChromium: string | undefined;
 
 beforeAll(async () => {
-  const exe = chromiumExecutable();
-  if (exe ? !existsSync(exe) : !existsSync(chromium.executablePath())) {
-    noChromium = `No Chromium for the evidence screenshots: run .ci/install-chromium.sh or set CHROMIUM_PATH (looked for ${exe ?? chromium.executablePath()})`;
-  }
+  const found = chromiumStatus();
+  if ("missing" in found) noChromium = `No Chromium for the evidence screenshots: run .ci/install-chromium.sh or set CHROMIUM_PATH (${found.missing})`;
   tmp = await mkdtemp(path.join(tmpdir(), "evidence-test-"));
   // The page stored as a run stores it: <runDir>/pages/<source-id>.md.
   runDir = path.join(tmp, "run");

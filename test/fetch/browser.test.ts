@@ -1,11 +1,9 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as cheerio from "cheerio";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BrowserFetcher, chromiumExecutable } from "../../pipeline/fetch/browser.ts";
+import { BrowserFetcher, chromiumStatus } from "../../pipeline/fetch/browser.ts";
 import { FetchError } from "../../pipeline/fetch/errors.ts";
 import { HostQueues } from "../../pipeline/fetch/host-queue.ts";
 import { fetchText, USER_AGENT } from "../../pipeline/fetch/http.ts";
@@ -66,10 +64,8 @@ let tmp: string;
 let noChromium: string | undefined;
 
 beforeAll(async () => {
-  const exe = chromiumExecutable();
-  if (exe ? !existsSync(exe) : !existsSync(chromium.executablePath())) {
-    noChromium = `${CHROMIUM_HELP} (looked for ${exe ?? chromium.executablePath()})`;
-  }
+  const found = chromiumStatus();
+  if ("missing" in found) noChromium = `${CHROMIUM_HELP} (${found.missing})`;
   server = await startFlakyServer({
     "/pricing": (_req, res) => void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(scriptedPage(150)),
     "/late": (_req, res) => void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(scriptedPage(900)),
