@@ -112,12 +112,11 @@ async function runCommand(flags: RunFlags): Promise<void> {
   const colourOut = !json && terminal.colourFor(process.stdout, process.env);
   const colourErr = !json && terminal.colourFor(process.stderr, process.env);
   const errors: import("./run/progress.ts").RunErrorEvent[] = [];
-  let width = 0;
+  const progressLine = terminal.progressLineRenderer(colourErr);
   const progress = (event: import("./run/progress.ts").RunEvent) => {
-    if (event.kind === "start") width = Math.max(0, ...event.sources.map((id) => id.length));
     if (event.kind === "failed" || event.kind === "problem") errors.push(event);
     if (quiet) return;
-    const line = terminal.renderProgressLine(event, { colour: colourErr, width });
+    const line = progressLine(event);
     if (line !== undefined) console.error(line);
   };
   try {

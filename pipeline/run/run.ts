@@ -26,7 +26,7 @@ import { LockHeld, RunLock } from "./lock.ts";
 import { nextStepForProblem, nextStepForSource, type SourceFailure } from "./next-step.ts";
 import type { RunEvent } from "./progress.ts";
 import { renderStepSummary } from "./summary.ts";
-import { renderErrorLine, renderProgressLine, renderSummaryTable, renderUntracked } from "./terminal.ts";
+import { progressLineRenderer, renderErrorLine, renderSummaryTable, renderUntracked } from "./terminal.ts";
 
 export interface RunOptions {
   /** The git checkout the run works in; `origin` is where it publishes. */
@@ -358,10 +358,9 @@ function sourceModuleOf(source: PricingSource): string {
 
 /** Progress for callers that pass none (the demo): every event as a log line, failures with their next step. */
 function defaultProgress(log: (line: string) => void): (event: RunEvent) => void {
-  let width = 0;
+  const progressLine = progressLineRenderer(false);
   return (event) => {
-    if (event.kind === "start") width = Math.max(0, ...event.sources.map((id) => id.length));
-    const line = event.kind === "failed" || event.kind === "problem" ? renderErrorLine(event, false) : renderProgressLine(event, { colour: false, width });
+    const line = event.kind === "failed" || event.kind === "problem" ? renderErrorLine(event, false) : progressLine(event);
     if (line !== undefined) log(line);
   };
 }

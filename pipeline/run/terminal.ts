@@ -79,6 +79,18 @@ export function renderProgressLine(event: RunEvent, options: LineOptions): strin
   }
 }
 
+/**
+ * `renderProgressLine` for a whole run: the `start` event sets the width source ids are padded to, so the
+ * lines of sources running at once stay aligned.
+ */
+export function progressLineRenderer(colour: boolean): (event: RunEvent) => string | undefined {
+  let width = 0;
+  return (event) => {
+    if (event.kind === "start") width = Math.max(0, ...event.sources.map((id) => id.length));
+    return renderProgressLine(event, { colour, width });
+  };
+}
+
 /** The error line of a failed source or a run problem: what happened, where, and the next step. */
 export function renderErrorLine(event: RunErrorEvent, colour: boolean): string {
   const head = event.kind === "failed" ? event.source : event.problem.where;
