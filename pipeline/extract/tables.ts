@@ -1,5 +1,5 @@
 import type { CheerioAPI } from "cheerio";
-import type { AnyNode, Element } from "domhandler";
+import { type AnyNode, type Element, hasChildren, isComment, isTag, isText } from "domhandler";
 import { cleanText } from "./document.ts";
 
 /** A table read off a page, with merged cells expanded and the text around it that names it. */
@@ -26,61 +26,58 @@ export interface TableRow {
 
 /** Read every `<table>` of a document, in page order. */
 export function readTables($: CheerioAPI): PageTable[] {
-  const tables: PageTable[] = [];
-  $("table").each((index, table) => {
-    const grid = expandGrid($, table);
-    const hasHead = $(table).find("thead tr").length > 0;
+  // Plain walks over the parsed nodes: a cheerio wrapper or selector per cell and per sibling made this
+  // half of every source's extraction time.
+  return descendants($.root()[0]!, "table").map((table, index) => {
+    const grid = expandGrid(table);
+    const hasHead = descendants(table, "tr").some((tr) => hasAncestor(tr, "thead"));
     const [first, ...rest] = grid;
-    tables.push({
+    return {
       index,
       header: first?.cells ?? [],
       rows: hasHead || grid.length > 0 ? rest : [],
-      ...context($, table),
-    });
+      ...context(table),
+    };
   });
-  return tables;
 }
 
 /** Rows of `<tr>`s with `rowspan`/`colspan` expanded into a rectangular-enough grid. */
-function expandGrid($: CheerioAPI, table: Element): TableRow[] {
+function expandGrid(table: Element): TableRow[] {
   const rows: TableRow[] = [];
   // Cells still owed to later rows by a rowspan: column → { text, rows left }.
   const pending = new Map<number, { text: string; left: number }>();
-  $(table)
-    .find("tr")
-    .each((_, tr) => {
-      const cells: string[] = [];
-      const inherited: boolean[] = [];
-      let col = 0;
-      const fillPending = () => {
-        for (let p = pending.get(col); p; p = pending.get(col)) {
-          cells[col] = p.text;
-          inherited[col] = true;
-          if (--p.left === 0) pending.delete(col);
-          col++;
-        }
-      };
-      $(tr)
-        .children("th,td")
-        .each((_, cell) => {
-          fillPending();
-          const text = cellText($, cell);
-          const colspan = clampSpan($(cell).attr("colspan"));
-          const rowspan = clampSpan($(cell).attr("rowspan"));
-          for (let i = 0; i < colspan; i++) {
-            cells[col] = text;
-            inherited[col] = false;
-            if (rowspan > 1) pending.set(col, { text, left: rowspan - 1 });
-            col++;
-          }
-        });
+  for (const tr of descendants(table, "tr")) {
+    const cells: string[] = [];
+    const inherited: boolean[] = [];
+    let col = 0;
+    const fillPending = () => {
+      for (let p = pending.get(col); p; p = pending.get(col)) {
+        cells[col] = p.text;
+        inherited[col] = true;
+        if (--p.left === 0) pending.delete(col);
+        col++;
+      }
+    };
+    for (const cell of tr.children) {
+      if (!isTag(cell) || (cell.name !== "th" && cell.name !== "td")) continue;
       fillPending();
-      rows.push({
-        cells: Array.from(cells, (c) => c ?? ""),
-        inherited: Array.from(inherited, (c) => c ?? false),
-        text: cleanText($(tr).text()),
-      });
+      const text = cellText(cell);
+      const colspan = clampSpan(cell.attribs.colspan);
+      const rowspan = clampSpan(cell.attribs.rowspan);
+      for (let i = 0; i < colspan; i++) {
+        cells[col] = text;
+        inherited[col] = false;
+        if (rowspan > 1) pending.set(col, { text, left: rowspan - 1 });
+        col++;
+      }
+    }
+    fillPending();
+    rows.push({
+      cells: Array.from(cells, (c) => c ?? ""),
+      inherited: Array.from(inherited, (c) => c ?? false),
+      text: cleanText(textOf(tr)),
     });
+  }
   return rows;
 }
 
@@ -90,10 +87,37 @@ function clampSpan(value: string | undefined): number {
 }
 
 /** A cell's text; `<br>` becomes a space so "Portrait:<br>1024x1536" stays readable. */
-function cellText($: CheerioAPI, cell: AnyNode): string {
-  const clone = $(cell).clone();
-  clone.find("br").replaceWith(" ");
-  return cleanText(clone.text());
+function cellText(cell: Element): string {
+  return cleanText(textOf(cell, " "));
+}
+
+/** The text of a node as cheerio's `.text()` gives it (text and CDATA, no comments); `<br>` as `br`. */
+function textOf(node: AnyNode, br = ""): string {
+  if (isText(node)) return node.data;
+  if (isTag(node) && node.name === "br") return br;
+  if (!hasChildren(node) || isComment(node)) return "";
+  let text = "";
+  for (const child of node.children) text += textOf(child, br);
+  return text;
+}
+
+/** The elements named `name` below `node`, in document order (nested tables included, as `find` does). */
+function descendants(node: AnyNode, name: string): Element[] {
+  const found: Element[] = [];
+  const walk = (n: AnyNode) => {
+    if (!hasChildren(n)) return;
+    for (const child of n.children) {
+      if (isTag(child) && child.name === name) found.push(child);
+      walk(child);
+    }
+  };
+  walk(node);
+  return found;
+}
+
+function hasAncestor(node: AnyNode, name: string): boolean {
+  for (let p = node.parent; p; p = p.parent) if (isTag(p) && p.name === name) return true;
+  return false;
 }
 
 /**
@@ -101,26 +125,26 @@ function cellText($: CheerioAPI, cell: AnyNode): string {
  * collecting the headings that enclose it and the short texts just above it (up to the previous
  * table or heading), which is where tab labels such as "Batch" or "Standard" end up in saved pages.
  */
-function context($: CheerioAPI, table: Element): { headings: string[]; preface: string[] } {
+function context(table: Element): { headings: string[]; preface: string[] } {
   const headings: string[] = [];
   const preface: string[] = [];
   let collectingPreface = true;
   let deepest = 7;
   for (let node: AnyNode | null = table; node && deepest > 1; node = node.parent) {
     for (let sibling = node.prev; sibling && deepest > 1; sibling = sibling.prev) {
-      if (sibling.type !== "tag") continue;
+      if (sibling.type !== "tag") continue; // not <script> or <style>, which isTag counts
       const el = sibling as Element;
       const level = Number(/^h([1-6])$/.exec(el.tagName)?.[1] ?? 0);
       if (level > 0) {
         collectingPreface = false;
         if (level < deepest) {
-          headings.unshift(cleanText($(el).text()));
+          headings.unshift(cleanText(textOf(el)));
           deepest = level;
         }
-      } else if (el.tagName === "table" || $(el).find("table").length > 0) {
+      } else if (el.tagName === "table" || (collectingPreface && descendants(el, "table").length > 0)) {
         collectingPreface = false;
       } else if (collectingPreface) {
-        const text = cleanText($(el).text());
+        const text = cleanText(textOf(el));
         if (text) preface.unshift(text);
       }
     }
