@@ -85,11 +85,6 @@ export function comparePriceKeys(a: string, b: string): number {
   const pa = parsePriceKey(a);
   const pb = parsePriceKey(b);
   if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
-  const tierRank = (t: Tier | undefined) => (t === undefined ? 0 : TIERS.indexOf(t) + 1);
-  const dimRank = (d: string) => {
-    const i = (TOKEN_DIMENSIONS as readonly string[]).indexOf(d);
-    return i >= 0 ? i : TOKEN_DIMENSIONS.length + (d === "image" ? 0 : 1);
-  };
   const diff =
     tierRank(pa.tier) - tierRank(pb.tier) ||
     dimRank(pa.dimension) - dimRank(pb.dimension) ||
@@ -101,17 +96,33 @@ export function comparePriceKeys(a: string, b: string): number {
   return ca < cb ? -1 : ca > cb ? 1 : 0;
 }
 
+// Module-level rather than closures in the comparators: sorting the keys of 10,000 entries created
+// (and, under tsx, named) four functions per comparison.
+function tierRank(t: Tier | undefined): number {
+  return t === undefined ? 0 : TIERS.indexOf(t) + 1;
+}
+
+function dimRank(d: string): number {
+  const i = (TOKEN_DIMENSIONS as readonly string[]).indexOf(d);
+  return i >= 0 ? i : TOKEN_DIMENSIONS.length + (d === "image" ? 0 : 1);
+}
+
+function qualityRank(q: string): number {
+  const i = QUALITY_ORDER.indexOf(q);
+  return i >= 0 ? i : QUALITY_ORDER.length;
+}
+
+function area(size: string): number {
+  const [w = "", h = ""] = size.split("x");
+  return Number(w) * Number(h);
+}
+
 function compareImageDimensions(a: string, b: string): number {
   if (!a.startsWith("image:") || !b.startsWith("image:")) return 0;
   const [, qa = "", sa = ""] = a.split(":");
   const [, qb = "", sb = ""] = b.split(":");
-  const rank = (q: string) => {
-    const i = QUALITY_ORDER.indexOf(q);
-    return i >= 0 ? i : QUALITY_ORDER.length;
-  };
-  const area = (s: string) => s.split("x").reduce((p, n) => p * Number(n), 1);
   return (
-    rank(qa) - rank(qb) ||
+    qualityRank(qa) - qualityRank(qb) ||
     (qa < qb ? -1 : qa > qb ? 1 : 0) ||
     area(sa) - area(sb) ||
     (sa < sb ? -1 : sa > sb ? 1 : 0)

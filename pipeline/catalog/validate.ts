@@ -1,5 +1,4 @@
 import path from "node:path";
-import PQueue from "p-queue";
 import { entryRelativePath, type ModelEntry } from "../../schemas/model-entry.ts";
 import {
   type CatalogFile,
@@ -17,9 +16,6 @@ export interface Catalog {
   problems: CatalogProblem[];
 }
 
-/** Catalog files read at once by `loadCatalog`. */
-const READ_CONCURRENCY = 64;
-
 /**
  * Load every catalog file and check it against the schema and the rules that span a file's
  * path or several files: the id matches the path, ids are unique, history is ordered.
@@ -36,10 +32,8 @@ export async function loadCatalog(catalogDir: string): Promise<Catalog> {
       problems: [{ file: catalogDir, pointer: "", message: `cannot read catalog directory: ${(err as Error).message}` }],
     };
   }
-  // A bounded number of files in flight: all at once held one descriptor each (EMFILE past `ulimit -n`,
-  // 1024 on many machines, at a few thousand files) and all their buffers at the same time.
-  const reads = new PQueue({ concurrency: READ_CONCURRENCY });
-  const files = await Promise.all(relativePaths.map((p) => reads.add(() => readCatalogFile(catalogDir, p))));
+  // One file at a time, synchronously (see readCatalogFile): one descriptor open, one buffer held.
+  const files = relativePaths.map((p) => readCatalogFile(catalogDir, p));
   const problems: CatalogProblem[] = [];
   const entries = new Map<string, { entry: ModelEntry; file: CatalogFile }>();
   for (const file of files) {
