@@ -4,7 +4,7 @@
  */
 import type { CheerioAPI } from "cheerio";
 import type { Element } from "domhandler";
-import { cleanText, loadDocument, type PageFormat } from "../extract/document.ts";
+import { cleanText, loadPageToRender, type PageFormat } from "../extract/document.ts";
 import { readTables } from "../extract/tables.ts";
 
 /** A row of the page: the index of its table in document order, and of the row among that table's own rows. */
@@ -188,7 +188,7 @@ export function evidencePage(
   names: readonly string[],
   provenance: string,
 ): EvidencePage {
-  const $ = loadDocument(body, format);
+  const $ = loadPageToRender(body, format);
   $('script, meta[http-equiv="refresh" i], link[rel~="preconnect" i], link[rel~="dns-prefetch" i], link[rel~="prefetch" i], link[rel~="prerender" i], base').remove();
   const tables = $("table").toArray();
   const found = new Map<Element, { rows: Set<Element>; evidence: string[] }>();

@@ -8,10 +8,20 @@ const markdown = new MarkdownIt({ html: true, linkify: false, typographer: false
 
 export type PageFormat = "markdown" | "html";
 
-/** A page as a DOM, whatever it was served as: markdown is turned into HTML first. */
+/**
+ * A page as a DOM to read prices from, whatever it was served as: markdown is turned into HTML first.
+ * That HTML is markdown-it's own and well formed, so htmlparser2 reads it, in a third of parse5's time on
+ * OpenAI's page (every source reads the same off every saved page). A vendor's HTML page goes through
+ * parse5, which repairs broken markup the way browsers do.
+ */
 export function loadDocument(body: string, format: PageFormat): CheerioAPI {
-  const html = format === "markdown" ? markdown.render(stripFrontMatter(body)) : body;
-  return cheerio.load(html);
+  if (format === "markdown") return cheerio.load(markdown.render(stripFrontMatter(body)), { xml: { xmlMode: false, decodeEntities: true } });
+  return cheerio.load(body);
+}
+
+/** The same page as a whole HTML document (`html`, `head`, `body`, by parse5), to show in a browser. */
+export function loadPageToRender(body: string, format: PageFormat): CheerioAPI {
+  return cheerio.load(format === "markdown" ? markdown.render(stripFrontMatter(body)) : body);
 }
 
 /** Scrapers and exporters put YAML front matter (`---\nsource: …\n---`) before the page. */
