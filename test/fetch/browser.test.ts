@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as cheerio from "cheerio";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BrowserFetcher, chromiumStatus } from "../../pipeline/fetch/browser.ts";
+import { BrowserFetcher, chromiumStatus, MAX_SCREENSHOT_HEIGHT } from "../../pipeline/fetch/browser.ts";
 import { FetchError } from "../../pipeline/fetch/errors.ts";
 import { HostQueues } from "../../pipeline/fetch/host-queue.ts";
 import { fetchText, USER_AGENT } from "../../pipeline/fetch/http.ts";
@@ -53,6 +53,18 @@ function scriptedPage(delayMs: number): string {
 </body></html>`;
 }
 
+/** A page exactly `height` CSS px tall, with a price at its bottom. */
+function tallPage(height: number): string {
+  return `<!doctype html><html><head><style>html,body{margin:0}div{height:${height - 20}px}p{margin:0;height:20px}</style></head>
+<body><div></div><p>Bottom row: $1.25</p></body></html>`;
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
 const CHROMIUM_HELP =
   "No Chromium for the browser fetcher: run .ci/install-chromium.sh (installs Debian's chromium), set CHROMIUM_PATH, or run `npx playwright install chromium`.";
 
@@ -81,6 +93,13 @@ beforeAll(async () => {
         .writeHead(200, { "content-type": "text/html" })
         .end(`<p>moving: $1</p><script>location.href = "http://localhost:${server.port}/pricing";</script>`),
     "/blank": (_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end("<html><body> </body></html>"),
+    // Re-arms a 50 ms timer for ever (a poll), and builds its table after 300 ms.
+    "/polling": (_req, res) =>
+      void res
+        .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+        .end(scriptedPage(300).replace("<script>", "<script>(function poll() { setTimeout(poll, 50); })();")),
+    "/tall": (_req, res) => void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(tallPage(3_000)),
+    "/very-tall": (_req, res) => void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(tallPage(40_000)),
   });
   browser = new BrowserFetcher();
   tmp = await mkdtemp(path.join(tmpdir(), "browser-test-"));
@@ -180,6 +199,27 @@ describe("browser fetch of a page whose table is built by a script", () => {
       await fetcher.close();
       await Promise.all(hosts.map((h) => h.close()));
     }
+  });
+
+  it("waits for a table a timer builds 900 ms after load, without being told to", async () => {
+    const page = await browser.fetch(server.url("/late"), opts());
+    expect(cheerio.load(page.body)("table")).toHaveLength(1);
+    expect(deepSeekPricingSource.extract(page.body, "html").status).toBe("ok");
+  });
+
+  it("a page that re-arms short timers for ever is read once its table is built, not at its timeout", async () => {
+    const page = await browser.fetch(server.url("/polling"), opts());
+    expect(cheerio.load(page.body)("table")).toHaveLength(1);
+    // The timeout is 10 s; the page is read after at most SETTLE_TIMER_PATIENCE_MS (3 s) of waiting on timers.
+    expect(page.durationMs).toBeLessThan(8_000);
+  });
+
+  it("the screenshot shows the whole page, not only the first screen, and stops at 16,384 px", async () => {
+    const tall = await browser.fetch(server.url("/tall"), opts());
+    expect(pngSize(tall.screenshot!)).toEqual({ width: 1280, height: 3_000 });
+    const veryTall = await browser.fetch(server.url("/very-tall"), opts());
+    expect(veryTall.body).toContain("Bottom row: $1.25");
+    expect(pngSize(veryTall.screenshot!)).toEqual({ width: 1280, height: MAX_SCREENSHOT_HEIGHT });
   });
 
   it("waits for a selector when the table comes after the network has settled", async () => {
