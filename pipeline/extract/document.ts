@@ -15,13 +15,17 @@ export type PageFormat = "markdown" | "html";
  * parse5, which repairs broken markup the way browsers do.
  */
 export function loadDocument(body: string, format: PageFormat): CheerioAPI {
-  if (format === "markdown") return cheerio.load(markdown.render(stripFrontMatter(body)), { xml: { xmlMode: false, decodeEntities: true } });
+  if (format === "markdown") return cheerio.load(pageHtml(body, format), { xml: { xmlMode: false, decodeEntities: true } });
   return cheerio.load(body);
 }
 
 /** The same page as a whole HTML document (`html`, `head`, `body`, by parse5), to show in a browser. */
 export function loadPageToRender(body: string, format: PageFormat): CheerioAPI {
-  return cheerio.load(format === "markdown" ? markdown.render(stripFrontMatter(body)) : body);
+  return cheerio.load(pageHtml(body, format));
+}
+
+function pageHtml(body: string, format: PageFormat): string {
+  return format === "markdown" ? markdown.render(stripFrontMatter(body)) : body;
 }
 
 /** Scrapers and exporters put YAML front matter (`---\nsource: …\n---`) before the page. */

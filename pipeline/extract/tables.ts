@@ -29,8 +29,9 @@ export function readTables($: CheerioAPI): PageTable[] {
   // Plain walks over the parsed nodes: a cheerio wrapper or selector per cell and per sibling made this
   // half of every source's extraction time.
   return descendants($.root()[0]!, "table").map((table, index) => {
-    const grid = expandGrid(table);
-    const hasHead = descendants(table, "tr").some((tr) => hasAncestor(tr, "thead"));
+    const trs = descendants(table, "tr");
+    const grid = expandGrid(trs);
+    const hasHead = trs.some((tr) => hasAncestor(tr, "thead"));
     const [first, ...rest] = grid;
     return {
       index,
@@ -41,12 +42,12 @@ export function readTables($: CheerioAPI): PageTable[] {
   });
 }
 
-/** Rows of `<tr>`s with `rowspan`/`colspan` expanded into a rectangular-enough grid. */
-function expandGrid(table: Element): TableRow[] {
+/** A table's `<tr>`s with `rowspan`/`colspan` expanded into a rectangular-enough grid. */
+function expandGrid(trs: readonly Element[]): TableRow[] {
   const rows: TableRow[] = [];
   // Cells still owed to later rows by a rowspan: column → { text, rows left }.
   const pending = new Map<number, { text: string; left: number }>();
-  for (const tr of descendants(table, "tr")) {
+  for (const tr of trs) {
     const cells: string[] = [];
     const inherited: boolean[] = [];
     let col = 0;
