@@ -8,13 +8,21 @@ const SNAPSHOTS = path.resolve(import.meta.dirname, "../../shared/snapshots");
 const MANIFEST = path.join(SNAPSHOTS, "MANIFEST.md");
 
 /** Saved vendor pages under test/fixtures/<vendor>/, named as in the snapshots' MANIFEST. */
-const pages = readdirSync(FIXTURES)
-  .filter((d) => statSync(path.join(FIXTURES, d)).isDirectory())
-  .flatMap((vendor) => readdirSync(path.join(FIXTURES, vendor)).filter((f) => /__\d{4}-\d{2}-\d{2}/.test(f)).map((f) => `${vendor}/${f}`));
+const pages = savedPages(FIXTURES).map((f) => path.relative(FIXTURES, f));
+
+/** Files named `<name>__<date>…` below a vendor folder (and its subfolders, e.g. openai/models/). */
+function savedPages(dir: string, depth = 0): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return savedPages(full, depth + 1);
+    return depth > 0 && /__\d{4}-\d{2}-\d{2}/.test(name) ? [full] : [];
+  });
+}
 
 describe("fixtures are real pages, never edited", () => {
-  it("has the snapshots of the four vendors", () => {
-    expect(pages.length).toBeGreaterThanOrEqual(14);
+  it("has the snapshots of the six vendors", () => {
+    expect(new Set(pages.map((p) => p.split(path.sep)[0])).size).toBeGreaterThanOrEqual(6);
+    expect(pages.length).toBeGreaterThanOrEqual(50);
   });
 
   // The shared snapshots sit beside the repository on developer machines and in CI; a clone elsewhere skips this.
