@@ -72,3 +72,127 @@ function perUnit(text: string): "1M" | "1K" | "unit" | undefined {
 export function scaleDecimal(value: number, factor: number): number {
   return Number((value * factor).toPrecision(12));
 }
+
+/** A price cell read against the unit its column or section gives. */
+export type PriceCell = { kind: "usd"; usd: number } | { kind: "none" } | { kind: "free"; text: string } | { kind: "bad"; reason: string };
+
+const AMOUNT = /\$\s?[0-9][0-9,]*(?:\.[0-9]+)*|[0-9][0-9,]*(?:\.[0-9]+)*\s?\$/;
+const TOKEN_UNIT_TAIL =
+  /^(?:(?:\/|per)\s*(1\s?M|1,000,000|million|MTok|M|1\s?K|1,000|thousand)(?:\s+(?:(?:input|output|cached|text|image|prompt)\s+)*tokens?)?)?$/i;
+const IMAGE_UNIT_TAIL = /^(?:(?:\/|per)\s*(?:image|img))?$/i;
+
+/**
+ * One cell that holds exactly one price in `unit`: `$1.25`, `$0.50 / 1K tokens` (scaled to per 1M), `$0.040 / image`.
+ * `-` is no price; "Free" is said to be free (the caller decides: never a silent $0); text after the amount
+ * that is not the unit ("per second", a second amount, another currency) is a problem.
+ */
+export function readPriceCell(raw: string, unit: "1M tokens" | "image"): PriceCell {
+  const text = cleanCell(raw);
+  if (text === "") return { kind: "bad", reason: "empty cell" };
+  if (isNoPrice(text)) return { kind: "none" };
+  if (/^free\.?$/i.test(text)) return { kind: "free", text };
+  const cell = parseMoneyCell(text);
+  if (cell.kind === "none") return { kind: "none" };
+  if (cell.kind === "unreadable") return { kind: "bad", reason: cell.reason };
+  const tail = text.replace(AMOUNT, "").trim();
+  if (unit === "image") {
+    if (!IMAGE_UNIT_TAIL.test(tail)) return { kind: "bad", reason: `"${text}" is not a price per image` };
+    return { kind: "usd", usd: cell.usd };
+  }
+  const m = TOKEN_UNIT_TAIL.exec(tail);
+  if (!m) return { kind: "bad", reason: `"${text}" is not a price per 1M tokens` };
+  const perThousand = /^(?:1\s?k|1,000|thousand)$/i.test(m[1] ?? "");
+  return { kind: "usd", usd: perThousand ? scaleDecimal(cell.usd, 1000) : cell.usd };
+}
+
+/** Markdown escapes, emphasis and odd spaces out of a cell, as read for money. */
+function cleanCell(raw: string): string {
+  return raw
+    .replace(/[\s\u00a0\u2007\u202f]+/g, " ")
+    .trim()
+    .replace(/\\\$/g, "$")
+    .replace(/\*\*|__|`/g, "")
+    .trim();
+}
+
+/**
+ * A money cell in USD per 1M tokens, or why not: its own unit ("/ MTok", "/ 1K tokens", scaled), else the
+ * unit its surroundings state (`context`: the header, the text above the table) when they say per 1M tokens.
+ */
+export function perMillionTokens(money: Extract<MoneyCell, { kind: "usd" }>, context: string): { usd: number } | { error: string } {
+  if (money.per === "1M") return { usd: money.usd };
+  if (money.per === "1K") return { usd: scaleDecimal(money.usd, 1000) };
+  if (money.per === undefined && /MTok|per (?:1M|million) tokens/i.test(context)) return { usd: money.usd };
+  return { error: `"${money.text}" is not a price per million tokens` };
+}
+
+/** One `$amount` of a cell that states several, and the words after it up to the next amount. */
+export interface AmountSegment {
+  /** The number as written: `1,234.50`. */
+  written: string;
+  /** Its value, or undefined when the digits are not a number (`1,23`). */
+  usd: number | undefined;
+  /** Where the `$` stands in the text. */
+  index: number;
+  /** The words after the amount, up to the next amount or the end: its unit, condition, modality. */
+  tail: string;
+}
+
+const DOLLAR_AMOUNTS = /\$\s?(\d[\d,]*(?:\.\d+)?)/g;
+
+/**
+ * Every `$amount` of a free-text cell, each with the words that follow it:
+ * `$1.25, prompts <= 200k tokens $2.50, prompts > 200k tokens` → 1.25 `, prompts <= 200k tokens `, 2.50 `, prompts > 200k tokens`.
+ * What the words mean is the caller's to read (`statedUnitIn`, `contextConditionIn`); the text before the first
+ * amount is `text.slice(0, segments[0].index)`.
+ */
+export function amountSegmentsIn(text: string): AmountSegment[] {
+  const matches = [...text.matchAll(DOLLAR_AMOUNTS)];
+  return matches.map((m, i) => ({
+    written: m[1]!,
+    usd: parseDecimal(m[1]!),
+    index: m.index,
+    tail: text.slice(m.index + m[0].length, matches[i + 1]?.index ?? text.length),
+  }));
+}
+
+/** The unit words state a price in. `other` is a unit no token or image price is written in (per second, per request). */
+export type StatedUnit =
+  | { per: "1M tokens" }
+  | { per: "1K tokens" }
+  | { per: "image"; sizes: string[] | undefined }
+  | { per: "other"; phrase: string };
+
+/** `/` or `per`; a slash after a modality name lists modalities (`text / image / video`) and is not one. */
+const PER = String.raw`(?:(?<!\b(?:text|audio|video|image|images|pdf)\s*)\/|per)\s*`;
+const PER_TIME = new RegExp(String.raw`${PER}(?:seconds?|sec|minutes?|min|hours?|hr|days?)\b`, "i");
+const PER_IMAGE = new RegExp(String.raw`${PER}(?:(\d+(?:\.\d+)?\s?k(?:\s*\/\s*\d+(?:\.\d+)?\s?k)*)\s+)?(?:resolution\s+)?images?\b`, "i");
+const PER_MILLION = new RegExp(String.raw`${PER}(?:1\s?m\b|1,000,000\b|one million\b|million\b)(?:\s*tokens?\b)?`, "i");
+const PER_THOUSAND_TOKENS = new RegExp(String.raw`${PER}(?:1\s?k\b|1,000\b)\s*tokens?\b`, "i");
+const PER_OTHER = new RegExp(String.raw`${PER}(?:1\s?k\b|1,000\b|video|request|query|queries|call|grounded)`, "i");
+
+/**
+ * The unit a text states — the words after an amount, or a column header — and the text without it:
+ * `/ 1,000,000 tokens`, `per 1M tokens` → 1M tokens; `per 1K tokens` → 1K tokens; `per image`, `per 1K/2K image`,
+ * `per 1K resolution image` → image (with the sizes it names, `1k`, `2k`); `per second`, `per 1,000 requests`,
+ * `/ 1,000,000 tokens per hour` → other.
+ * Undefined when it states none. Unlike the `per` of `parseMoneyCell`, a bare `per 1K` is not a token unit.
+ * A slash in a list of modalities (`(text / image / video)`) is not a unit.
+ */
+export function statedUnitIn(text: string): { unit: StatedUnit; rest: string } | undefined {
+  // `$4.50 / 1,000,000 tokens per hour` is a storage price, not a token price: time wins over tokens.
+  const time = PER_TIME.exec(text);
+  if (time) return { unit: { per: "other", phrase: time[0].trim() }, rest: text.replace(time[0], " ") };
+  const image = PER_IMAGE.exec(text);
+  if (image) {
+    const sizes = image[1]?.split("/").map((s) => s.replace(/\s/g, "").toLowerCase());
+    return { unit: { per: "image", sizes }, rest: text.replace(image[0], " ") };
+  }
+  const million = PER_MILLION.exec(text);
+  if (million) return { unit: { per: "1M tokens" }, rest: text.replace(million[0], " ") };
+  const thousand = PER_THOUSAND_TOKENS.exec(text);
+  if (thousand) return { unit: { per: "1K tokens" }, rest: text.replace(thousand[0], " ") };
+  const other = PER_OTHER.exec(text);
+  if (other) return { unit: { per: "other", phrase: other[0].trim() }, rest: text.replace(other[0], " ") };
+  return undefined;
+}

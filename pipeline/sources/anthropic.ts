@@ -1,8 +1,10 @@
 import type { CheerioAPI } from "cheerio";
-import { addDays, format as formatDay, isValid, parse as parseDay } from "date-fns";
 import { formatPriceKey, type Tier } from "../../schemas/price-key.ts";
+import { type ContextCondition, conditionKey, contextConditionIn, thresholdAboveIn } from "../extract/context-conditions.ts";
+import { datedBoundsIn, withdrawalsIn } from "../extract/dates.ts";
 import { cleanText, loadDocument, type PageFormat, stripFrontMatter } from "../extract/document.ts";
-import { isNoPrice, type MoneyCell, parseMoneyCell, scaleDecimal } from "../extract/money.ts";
+import { isNoPrice, parseMoneyCell, perMillionTokens } from "../extract/money.ts";
+import { tierNamedIn, tokenDimensionIn } from "../extract/price-labels.ts";
 import { type PageTable, readTables, type TableRow } from "../extract/tables.ts";
 import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
@@ -106,32 +108,8 @@ type LabelResult =
   | { kind: "untracked"; name: string }
   | { kind: "problem"; message: string };
 
-const MONTHS =
-  "January|February|March|April|May|June|July|August|September|October|November|December|" +
-  "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
-const DATE_PHRASE = new RegExp(
-  String.raw`(?:\b(through|until|till|to|ending|ends|before|starting|starts|from|beginning|begins|effective|as of|after|on)\s+)?` +
-    String.raw`\b(${MONTHS})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(\d{4})\b)?`,
-  "gi",
-);
-
 /** Parentheticals that are status notes ("(deprecated)", "(retired, except on Bedrock …)"): dropped with any date in them. */
 const STATUS_NOTE = /\((?:[^()]*\b(?:deprecat|retir|legacy|limited availability|shut ?down|sunset|except on|preview|beta)[^()]*)\)/gi;
-
-/** `August 31, 2026` → `2026-08-31`, or undefined for a day that does not exist. */
-function isoDay(month: string, day: string, year: string): string | undefined {
-  const m = month.replace(/^sept$/i, "Sep");
-  const text = `${m} ${day}, ${year}`;
-  for (const pattern of ["MMMM d, yyyy", "MMM d, yyyy"]) {
-    const d = parseDay(text, pattern, new Date(2000, 0, 1));
-    if (isValid(d)) return formatDay(d, "yyyy-MM-dd");
-  }
-  return undefined;
-}
-
-function shiftDay(iso: string, days: number): string {
-  return formatDay(addDays(parseDay(iso, "yyyy-MM-dd", new Date(2000, 0, 1)), days), "yyyy-MM-dd");
-}
 
 function stripParentheticals(text: string): string {
   let out = text;
@@ -153,31 +131,11 @@ function parseLabel(raw: string): LabelResult {
     prev = text;
     text = text.replace(STATUS_NOTE, " ");
   }
-  let effectiveFrom: string | undefined;
-  let effectiveUntil: string | undefined;
-  for (const m of text.matchAll(DATE_PHRASE)) {
-    const [phrase, preposition, month, day, year] = m;
-    if (!year) return { kind: "problem", message: `a date without a year in the label "${label}"` };
-    const iso = isoDay(month!, day!, year);
-    if (!iso) return { kind: "problem", message: `"${phrase}" in the label "${label}" is not a day` };
-    const p = preposition?.toLowerCase();
-    let from: string | undefined;
-    let until: string | undefined;
-    if (p && /^(?:through|until|till|to|ending|ends)$/.test(p)) until = iso;
-    else if (p === "before") until = shiftDay(iso, -1);
-    else if (p && /^(?:starting|starts|from|beginning|begins|effective|as of)$/.test(p)) from = iso;
-    else if (p === "after") from = shiftDay(iso, 1);
-    else return { kind: "problem", message: `the label "${label}" carries a date ("${phrase}") whose meaning is unclear` };
-    if ((from && effectiveFrom && from !== effectiveFrom) || (until && effectiveUntil && until !== effectiveUntil)) {
-      return { kind: "problem", message: `the label "${label}" gives two different dates for one bound` };
-    }
-    effectiveFrom ??= from;
-    effectiveUntil ??= until;
-  }
-  if (effectiveFrom && effectiveUntil && effectiveFrom > effectiveUntil) {
-    return { kind: "problem", message: `the label "${label}" ends before it starts` };
-  }
-  text = stripParentheticals(text.replace(DATE_PHRASE, " "))
+  // "through August 31, 2026", "starting September 1, 2026": the days the row's prices hold.
+  const dated = datedBoundsIn(text, { quoted: label });
+  if (dated.kind === "problem") return dated;
+  const { effectiveFrom, effectiveUntil } = dated;
+  text = stripParentheticals(dated.rest)
     .replace(/[*†‡¹²³⁴⁵]+/g, " ")
     .replace(/\s+/g, " ")
     .trim()
@@ -246,69 +204,23 @@ function sectionOf(heading: string | undefined): Section | undefined {
     .replace(/^[#¶\s]+|[#¶:\s]+$/g, "")
     .toLowerCase();
   if (/^(?:claude\s+)?(?:api\s+)?models?\s+pric(?:ing|es)$/.test(h)) return "model";
-  if (/\bbatch\b/.test(h)) return "batch";
-  if (/\bfast\b/.test(h)) return "fast";
+  const tier = tierNamedIn(h);
+  if (tier === "batch" || tier === "fast") return tier;
   if (/\blong[- ]context\b/.test(h)) return "long";
   return undefined;
-}
-
-/** Standard context, or above a threshold (`over_200k`). */
-type Condition = { kind: "standard" } | { kind: "over"; key: string };
-
-const OVER_RE =
-  /(?:>=|≥|>|\babove\b|\bover\b|\bmore than\b|\bexceed(?:s|ing)?\b|\bgreater than\b|\bbeyond\b)\s*(\d+(?:\.\d+)?)\s*([km])\b(?:\s*(?:input\s+)?tokens?\b)?/i;
-const UP_TO_RE =
-  /(?:<=|≤|<|\bup to\b|\bunder\b|\bbelow\b|\bat most\b|\bless than\b|\bwithin\b)\s*(\d+(?:\.\d+)?)\s*([km])\b(?:\s*(?:input\s+)?tokens?\b)?/i;
-
-/** The context condition a text names, and the text without it. */
-function conditionIn(text: string): { condition: Condition | undefined; rest: string } {
-  const over = OVER_RE.exec(text);
-  const upTo = UP_TO_RE.exec(text);
-  if (over && !upTo) {
-    const key = `over_${over[1]!.replace(".", "_")}${over[2]!.toLowerCase()}`;
-    return { condition: { kind: "over", key }, rest: text.replace(over[0], " ") };
-  }
-  if (upTo && !over) return { condition: { kind: "standard" }, rest: text.replace(upTo[0], " ") };
-  return { condition: undefined, rest: text };
-}
-
-/** Which price a header (or a cell label such as "Input:") names. */
-function dimensionIn(text: string): string | undefined {
-  const t = text.toLowerCase();
-  if (/\bcach(?:e|ed|ing)\b/.test(t)) {
-    // "Cache Hits & Refreshes", "Cache read (hit)", "Cached input"
-    if (/\b(?:hits?|reads?|refresh(?:es)?)\b|\bcached\s+input\b/.test(t)) return "cached_input";
-    // "5m Cache Writes", "1h Cache Writes", "Prompt caching write (5 minutes)"
-    if (/\bwrit(?:e|es|ing)\b/.test(t)) {
-      const five = /\b5\s*-?\s*m(?:in(?:ute)?s?)?\b/.test(t);
-      const hour = /\b1\s*-?\s*h(?:ours?|rs?)?\b/.test(t);
-      if (five && hour) return undefined;
-      return five ? "cache_write_5m" : hour ? "cache_write_1h" : "cache_write";
-    }
-    return undefined;
-  }
-  const input = /\binputs?\b|\bprompts?\b/.test(t);
-  const output = /\boutputs?\b|\bcompletions?\b/.test(t);
-  if (input === output) return undefined;
-  return input ? "input" : "output";
-}
-
-function tierIn(text: string): Tier | undefined {
-  const t = text.toLowerCase();
-  const found = (["batch", "flex", "priority", "fast"] as const).filter((tier) => new RegExp(`\\b${tier}\\b`).test(t));
-  return found.length === 1 ? found[0] : undefined;
 }
 
 interface ColumnMeaning {
   dimension: string | undefined;
   tier: Tier | undefined;
-  condition: Condition | undefined;
+  condition: ContextCondition | undefined;
 }
 
+/** What a header says its prices are: "Base Input Tokens", "5m Cache Writes", "Batch input", "> 200K input tokens". */
 function columnMeaning(header: string): ColumnMeaning | undefined {
-  const { condition, rest } = conditionIn(header);
-  const dimension = dimensionIn(rest);
-  const tier = tierIn(rest);
+  const { condition, rest } = contextConditionIn(header);
+  const dimension = tokenDimensionIn(rest);
+  const tier = tierNamedIn(rest);
   if (!dimension && !condition) return undefined;
   return { dimension, tier, condition };
 }
@@ -342,14 +254,6 @@ function looksLikeTokenPriceTable(table: PageTable): boolean {
   return table.rows.some((r) => r.cells.some((c, i) => priceColumns.has(i) && hasDollar(c)));
 }
 
-/** A cell's USD per 1M tokens, or why not. */
-function perMillion(money: Extract<MoneyCell, { kind: "usd" }>, context: string): { usd: number } | { error: string } {
-  if (money.per === "1M") return { usd: money.usd };
-  if (money.per === "1K") return { usd: scaleDecimal(money.usd, 1000) };
-  if (money.per === undefined && /MTok|per (?:1M|million) tokens/i.test(context)) return { usd: money.usd };
-  return { error: `"${money.text}" is not a price per million tokens` };
-}
-
 const NEGATION = /\bnot\b|n't\b|\bno longer\b|\bexcept\b|\bexcluding\b|\bdeprecated\b|\bremoved\b|\bunavailable\b|\bretired\b/i;
 
 // ---------------------------------------------------------------------------------------------------
@@ -359,7 +263,7 @@ const NEGATION = /\bnot\b|n't\b|\bno longer\b|\bexcept\b|\bexcluding\b|\bdepreca
 interface PriceCell {
   tier: Tier | undefined;
   dimension: string;
-  condition: Condition;
+  condition: ContextCondition;
   usd: number;
 }
 
@@ -453,7 +357,7 @@ class PageReader {
           const price = formatPriceKey({
             tier: cell.tier,
             dimension: cell.dimension,
-            condition: cell.condition.kind === "over" ? cell.condition.key : undefined,
+            condition: conditionKey(cell.condition),
           });
           if (section === "long" && cell.condition.kind === "standard" && cell.tier === undefined) {
             // "≤ 200K input tokens" in the long-context table is the standard price: the model table owns it.
@@ -499,7 +403,7 @@ class PageReader {
     const seen = new Map<string, number>();
     for (const [i, m] of meanings.entries()) {
       if (!m?.dimension) continue;
-      const key = `${resolveTier(section, m.tier) ?? ""}|${m.dimension}|${m.condition ? conditionKey(m.condition) : ""}`;
+      const key = `${resolveTier(section, m.tier) ?? ""}|${m.dimension}|${m.condition ? (conditionKey(m.condition) ?? "standard") : ""}`;
       const first = seen.get(key);
       if (first !== undefined) {
         const message = `columns "${table.header[first]}" and "${table.header[i]}" both read as ${m.dimension} (header ${headerText}); table not read`;
@@ -600,8 +504,8 @@ class PageReader {
   ): PriceCell[] | undefined {
     // Row-level condition from the label cells ("≤ 200K input tokens" in a "Context window" column).
     const rowConditions = row.cells
-      .map((c, i) => (i === modelColumn || priceColumns.has(i) ? undefined : conditionIn(c).condition))
-      .filter((c): c is Condition => c !== undefined);
+      .map((c, i) => (i === modelColumn || priceColumns.has(i) ? undefined : contextConditionIn(c).condition))
+      .filter((c): c is ContextCondition => c !== undefined);
     if (new Set(rowConditions.map(conditionKey)).size > 1) {
       this.result.problem(`the row names two different context conditions: "${row.text}"`, where);
       return undefined;
@@ -619,12 +523,12 @@ class PageReader {
       // "Input: $3 / MTok": the cell names its own dimension (long-context tables).
       let text = raw;
       let cellDimension: string | undefined;
-      let cellCondition: Condition | undefined;
+      let cellCondition: ContextCondition | undefined;
       const labelled = /^([A-Za-z≤≥<>][^:$]*?)\s*:\s*(.+)$/.exec(raw);
       if (labelled) {
-        const c = conditionIn(labelled[1]!);
+        const c = contextConditionIn(labelled[1]!);
         cellCondition = c.condition;
-        cellDimension = dimensionIn(c.rest);
+        cellDimension = tokenDimensionIn(c.rest);
         if (!cellDimension && !cellCondition) {
           this.result.problem(`the cell "${raw}" (column "${header}") has a label this source does not understand`, where);
           continue;
@@ -653,14 +557,15 @@ class PageReader {
         continue;
       }
 
-      const explicit = [meaning.condition, rowCondition, cellCondition].filter((c): c is Condition => c !== undefined);
+      const explicit = [meaning.condition, rowCondition, cellCondition].filter((c): c is ContextCondition => c !== undefined);
       if (new Set(explicit.map(conditionKey)).size > 1) {
         this.result.problem(`the cell "${raw}" (column "${header}") has two different context conditions`, where);
         continue;
       }
-      let condition: Condition | undefined = explicit[0];
+      let condition: ContextCondition | undefined = explicit[0];
       if (!condition && section === "long") {
-        condition = thresholdIn(table.preface.join(" "));
+        // "requests that exceed 200K input tokens are automatically charged at premium long context rates"
+        condition = thresholdAboveIn(table.preface.join(" "));
         if (!condition) {
           this.result.problem(`a long-context price with no threshold on the page ("${raw}")`, where);
           continue;
@@ -674,7 +579,7 @@ class PageReader {
         this.result.problem(`column "${header}": ${money.reason}`, where);
         continue;
       }
-      const value = perMillion(money, context);
+      const value = perMillionTokens(money, context);
       if ("error" in value) {
         this.result.problem(`column "${header}": ${value.error}`, where);
         continue;
@@ -691,7 +596,7 @@ class PageReader {
   private saneRow(cells: PriceCell[], row: TableRow, where: string): boolean {
     const groups = new Map<string, Map<string, number>>();
     for (const c of cells) {
-      const g = `${c.tier ?? ""}|${conditionKey(c.condition)}`;
+      const g = `${c.tier ?? ""}|${conditionKey(c.condition) ?? "standard"}`;
       if (!groups.has(g)) groups.set(g, new Map());
       groups.get(g)!.set(c.dimension, c.usd);
     }
@@ -715,10 +620,6 @@ class PageReader {
   }
 }
 
-function conditionKey(c: Condition): string {
-  return c.kind === "over" ? c.key : "standard";
-}
-
 /** The tier a column's prices are in, given the section it sits in and what its header says. */
 function resolveTier(section: Section, fromHeader: Tier | undefined): Tier | undefined | "conflict" {
   switch (section) {
@@ -734,13 +635,8 @@ function resolveTier(section: Section, fromHeader: Tier | undefined): Tier | und
   }
 }
 
-/** "requests that exceed 200K input tokens" → over_200k. */
-function thresholdIn(text: string): Condition | undefined {
-  const m = /(?:exceed(?:s|ing)?|above|over|more than|greater than|>)\s*(\d+(?:\.\d+)?)\s*([km])\b/i.exec(text);
-  return m ? { kind: "over", key: `over_${m[1]!.replace(".", "_")}${m[2]!.toLowerCase()}` } : undefined;
-}
-
 function readDocsPage(result: ExtractionBuilder, $: CheerioAPI, tables: PageTable[]): void {
+  readWithdrawals(result, $);
   const reader = new PageReader(result);
   const bySection = new Map<Section, PageTable[]>();
   for (const table of tables) {
@@ -819,6 +715,17 @@ function readDocsPage(result: ExtractionBuilder, $: CheerioAPI, tables: PageTabl
   }
 }
 
+/**
+ * Notes that withdraw an announced price ("The previously scheduled increase to $3/$15 … on September 1, 2026
+ * will not occur."), with the models their paragraph names: what a reviewer reads when the catalog's
+ * scheduled price is proposed for removal.
+ */
+function readWithdrawals(result: ExtractionBuilder, $: CheerioAPI): void {
+  for (const paragraph of $.root().text().split(/\n/)) {
+    for (const sentence of withdrawalsIn(cleanText(paragraph))) result.notice(sentence, modelsInProse(paragraph));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The 2024 anthropic.com text (no tables)
 // ---------------------------------------------------------------------------------------------------
@@ -861,7 +768,7 @@ function readTextPage(result: ExtractionBuilder, text: string): void {
         result.problem(`a price line under no model name: "${line}"`, where);
         return;
       }
-      const dimension = dimensionIn(price[1]!)!;
+      const dimension = tokenDimensionIn(price[1]!)!;
       const money = parseMoneyCell(price[2]!);
       if (money.kind === "none") return;
       if (money.kind === "unreadable") {

@@ -1,7 +1,7 @@
-import { UTCDate } from "@date-fns/utc";
-import { format as formatDate, isValid, parse } from "date-fns";
+import { type Announcement, announcementIn, announcesPrices, datesIn } from "../extract/dates.ts";
 import { cleanText, loadDocument, type PageFormat, stripFrontMatter } from "../extract/document.ts";
-import { isNoPrice, parseMoneyCell } from "../extract/money.ts";
+import { isNoPrice, parseMoneyCell, perMillionTokens } from "../extract/money.ts";
+import { tokenDimensionIn } from "../extract/price-labels.ts";
 import { type PageTable, readTables } from "../extract/tables.ts";
 import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
@@ -51,6 +51,8 @@ const DIMENSION_LABEL: Record<Dimension, string> = {
   output: "1M OUTPUT TOKENS",
 };
 const REQUIRED_DIMENSIONS: Dimension[] = ["cached_input", "input", "output"];
+/** The unit every price label names ("1M INPUT TOKENS (CACHE HIT)"), so cells that state none are in it. */
+const LABEL_UNIT = "per 1M tokens";
 
 /** API ids as the page writes them in the MODEL row: lower case, `deepseek-…`. */
 const MODEL_ID = /^deepseek-[a-z0-9][a-z0-9._-]*$/;
@@ -217,15 +219,28 @@ function normLabel(text: string): string {
   );
 }
 
+/** The word a DeepSeek label must say for each price: cache hits and misses are INPUT tokens. */
+const LABEL_WORD: Record<Dimension, RegExp> = { cached_input: /\bINPUT\b/, input: /\bINPUT\b/, output: /\bOUTPUT\b/ };
+
+/**
+ * Which price a label names, in the shared reading of price labels, held to the page's own words: the
+ * price's word (INPUT, OUTPUT), and for a plain input or output also TOKENS or 1M, for the model table has
+ * rows such as "MAX OUTPUT", "Json Output" and "FIM Completion" that are no price. Cache writes are not a
+ * DeepSeek price.
+ */
 function dimensionOf(label: string): Dimension | undefined {
-  const n = normLabel(label);
-  const input = /\bINPUT\b/.test(n);
-  const tokens = /\bTOKENS?\b|\b1\s?M\b/.test(n);
-  if (input && /\bCACHE[\s_-]*HIT\b|\bCACHED\b/.test(n)) return "cached_input";
-  if (input && /\bCACHE[\s_-]*MISS\b/.test(n)) return "input";
-  if (input && tokens && !/\bCACHE/.test(n)) return "input";
-  if (/\bOUTPUT\b/.test(n) && tokens && !input) return "output";
-  return undefined;
+  // The page's words for cached input: CACHE HIT, CACHE_HIT as the API's usage fields write it (normLabel
+  // drops the "_"), CACHED.
+  const n = normLabel(label)
+    .replace(/\bCACHE[\s-]*(HIT|MISS)\b/g, "CACHE $1")
+    .replace(/\bCACHED\b/g, "CACHE HIT");
+  const cache = /\bCACH(?:E|ED|ING)\b/.test(n);
+  if (!cache && !/\bTOKENS?\b|\b1\s?M\b/.test(n)) return undefined;
+  // Unlike the shared reading, a label that names input and output tokens at once has always read as input
+  // here (a prose cell on another vendor's page does); kept, so that no reading of a saved page changes.
+  const dimension = !cache && /\bINPUT\b/.test(n) ? "input" : tokenDimensionIn(n);
+  if (dimension !== "cached_input" && dimension !== "input" && dimension !== "output") return undefined;
+  return LABEL_WORD[dimension].test(n) ? dimension : undefined;
 }
 
 function conditionOf(label: string): Condition | undefined {
@@ -265,78 +280,6 @@ function splitRow(cells: string[]): RowParts {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Dates: "The new prices take effect at 16:00 UTC on August 16, 2026, as follows:".
-
-const ANNOUNCES =
-  /\b(?:takes?|taking) effect\b|\beffective (?:from|on|as of|starting|date)\b|\bwill (?:soon )?(?:be (?:updated|adjusted|changed|raised|lowered|introduced)|adopt|apply|change|take)\b|\b(?:starting|beginning) (?:from|on)\b|\bnew prices?\b/i;
-
-const MONTH = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
-const DATE_FORMS: { re: RegExp; parts: (m: RegExpExecArray) => [string, string, string] }[] = [
-  { re: new RegExp(`\\b(${MONTH})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, "gi"), parts: (m) => [m[3]!, m[1]!, m[2]!] },
-  { re: new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(${MONTH})\\.?,?\\s+(\\d{4})\\b`, "gi"), parts: (m) => [m[3]!, m[2]!, m[1]!] },
-  { re: /\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})\b/g, parts: (m) => [m[1]!, m[2]!, m[3]!] },
-];
-
-interface FoundDate {
-  iso: string;
-  index: number;
-}
-
-/** Calendar days named in a text; a time with a stated zone next to a date moves it to the UTC day. */
-function findDates(text: string): FoundDate[] {
-  const found: FoundDate[] = [];
-  for (const { re, parts } of DATE_FORMS) {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const [y, mo, d] = parts(m);
-      const month = /^\d+$/.test(mo) ? mo : mo.slice(0, 1).toUpperCase() + mo.slice(1, 3).toLowerCase();
-      const day = parse(`${y} ${month} ${d}`, /^\d+$/.test(mo) ? "yyyy M d" : "yyyy MMM d", new UTCDate(2000, 0, 1));
-      if (!isValid(day)) continue;
-      const time = timeNear(text.slice(Math.max(0, m.index - 60), m.index), text.slice(m.index + m[0].length, m.index + m[0].length + 60));
-      const ms = Date.UTC(day.getFullYear(), day.getMonth(), day.getDate(), time?.hours ?? 0, time?.minutes ?? 0) - (time?.offsetMinutes ?? 0) * 60_000;
-      found.push({ iso: formatDate(new UTCDate(ms), "yyyy-MM-dd"), index: m.index });
-    }
-  }
-  return found;
-}
-
-/** "at 16:00 UTC on " before a date, or ", 00:00 (UTC+8)" after it; only when the zone is stated. */
-function timeNear(before: string, after: string): { hours: number; minutes: number; offsetMinutes: number } | undefined {
-  const zone = "((?:\\(?\\s*(?:UTC|GMT)\\s*(?:[+-]\\s*\\d{1,2}(?::?\\d{2})?)?\\s*\\)?|\\(?\\s*Beijing Time[^)\\d]{0,4}(?:UTC\\s*\\+\\s*8)?\\s*\\)?|China Standard Time))";
-  const b = new RegExp(`(\\d{1,2}):(\\d{2})\\s*(am|pm)?\\s*${zone}\\s*(?:on|,)?\\s*$`, "i").exec(before);
-  const a = new RegExp(`^\\s*,?\\s*(?:at\\s+)?(\\d{1,2}):(\\d{2})\\s*(am|pm)?\\s*${zone}`, "i").exec(after);
-  const m = b ?? a;
-  if (!m) return undefined;
-  let hours = Number(m[1]);
-  const minutes = Number(m[2]);
-  if (m[3]?.toLowerCase() === "pm" && hours < 12) hours += 12;
-  if (m[3]?.toLowerCase() === "am" && hours === 12) hours = 0;
-  const z = m[4] ?? "";
-  const off = /(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?/i.exec(z);
-  let offsetMinutes = 0;
-  if (off) offsetMinutes = (off[1] === "-" ? -1 : 1) * (Number(off[2]) * 60 + Number(off[3] ?? 0));
-  else if (/Beijing|China/i.test(z)) offsetMinutes = 480;
-  if (hours > 23 || minutes > 59) return undefined;
-  return { hours, minutes, offsetMinutes };
-}
-
-type Timing = { kind: "current" } | { kind: "from"; date: string; sentence: string } | { kind: "undated"; sentence: string };
-
-/** Does the text just above a table announce its prices for a day? */
-function timingOf(context: string[]): Timing {
-  for (const text of context) {
-    const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z(])/);
-    const announcing = sentences.filter((s) => ANNOUNCES.test(s));
-    if (announcing.length === 0) continue;
-    const dated = announcing.flatMap((s) => findDates(s).map((d) => ({ ...d, sentence: s })));
-    const days = [...new Set(dated.map((d) => d.iso))];
-    if (days.length === 1) return { kind: "from", date: days[0]!, sentence: dated[0]!.sentence };
-    return { kind: "undated", sentence: announcing.join(" ") };
-  }
-  return { kind: "current" };
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Reading.
 
 interface Target {
@@ -356,7 +299,7 @@ function readPage(page: Page, result: ExtractionBuilder): void {
   const reading: Reading = { result, knownModels: new Set() };
   let modelRows = 0;
   let readTablesSoFar = 0;
-  const pageAnnounces = page.prose.some((p) => ANNOUNCES.test(p) && findDates(p).length > 0);
+  const pageAnnounces = page.prose.some((p) => announcesPrices(p) && datesIn(p).length > 0);
   for (const grid of page.grids) {
     const m = grid.rows.findIndex((r) => isModelLabel(r.cells.find((c) => c !== "") ?? ""));
     const firstPriceRow = grid.rows.findIndex((r) => isPriceRow(r.cells));
@@ -370,7 +313,8 @@ function readPage(page: Page, result: ExtractionBuilder): void {
     }
     if (m < 0) continue;
     modelRows++;
-    const timing = timingOf(grid.context);
+    // "The new prices take effect at 16:00 UTC on August 16, 2026, as follows:" just above the table.
+    const timing = announcementIn(grid.context);
     if (timing.kind === "undated") {
       result.problem(
         `the prices of this table are announced for a later time that could not be read as a date ("${timing.sentence}"); not read as current prices`,
@@ -378,7 +322,7 @@ function readPage(page: Page, result: ExtractionBuilder): void {
       );
       continue;
     }
-    if (timing.kind === "current" && readTablesSoFar > 0 && pageAnnounces) {
+    if (timing.kind === "none" && readTablesSoFar > 0 && pageAnnounces) {
       result.problem(
         "the page announces price changes, and this second price table is not tied to a date; not read as current prices",
         `table ${grid.number}`,
@@ -413,7 +357,7 @@ function priceRowLabel(cells: string[]): string {
   return splitRow(cells).labels.find((l) => dimensionOf(l.text))?.text ?? cells.join(" | ");
 }
 
-function readGrid(grid: Grid, modelRowIndex: number, timing: Timing, reading: Reading): void {
+function readGrid(grid: Grid, modelRowIndex: number, timing: Announcement, reading: Reading): void {
   const { result } = reading;
   const modelRow = grid.rows[modelRowIndex]!;
   const start = modelRow.cells.findIndex((c) => isModelLabel(c));
@@ -448,7 +392,7 @@ function readGrid(grid: Grid, modelRowIndex: number, timing: Timing, reading: Re
 }
 
 /** The usual table: one column per model, one row per price (optionally per peak/off-peak). */
-function readModelColumns(grid: Grid, targets: Target[], body: GridRow[], timing: Timing, reading: Reading): void {
+function readModelColumns(grid: Grid, targets: Target[], body: GridRow[], timing: Announcement, reading: Reading): void {
   const { result } = reading;
   interface PriceRow {
     row: GridRow;
@@ -556,7 +500,7 @@ function readModelColumns(grid: Grid, targets: Target[], body: GridRow[], timing
 }
 
 /** The announcement table: one row per model (and peak/off-peak), one column per price. */
-function readModelRows(grid: Grid, targets: Target[], body: GridRow[], timing: Timing, reading: Reading): void {
+function readModelRows(grid: Grid, targets: Target[], body: GridRow[], timing: Announcement, reading: Reading): void {
   const { result } = reading;
   const inexact = grid.kind !== "html";
   let prev: { name?: string; model?: string; outer: boolean } | undefined;
@@ -656,7 +600,7 @@ function observe(
   condition: Condition | undefined,
   text: string,
   row: GridRow,
-  timing: Timing,
+  timing: Announcement,
   where: string,
   inherited?: string,
 ): void {
@@ -672,7 +616,10 @@ function observe(
     );
     return;
   }
-  if (money.per !== undefined && money.per !== "1M") {
+  // Every label of this page says "1M … TOKENS": a cell in another unit (even one that scales, "/ 1K tokens")
+  // means the table is not the one this source knows, so it is reported rather than converted.
+  const value = money.per === undefined || money.per === "1M" ? perMillionTokens(money, LABEL_UNIT) : { error: "" };
+  if ("error" in value) {
     result.problem(`"${money.text}" is not a price per 1M tokens: not read`, where);
     return;
   }
@@ -684,7 +631,7 @@ function observe(
     {
       model,
       price,
-      usd: money.usd,
+      usd: value.usd,
       unit: "1M tokens",
       ...(timing.kind === "from" ? { effectiveFrom: timing.date } : {}),
       evidence,

@@ -1,26 +1,40 @@
 import type { CheerioAPI } from "cheerio";
-import type { Element } from "domhandler";
+import { type AnyNode, type Element, isTag } from "domhandler";
 import type { Extraction } from "../../schemas/observation.ts";
 import type { Tier, Unit } from "../../schemas/price-key.ts";
+import { conditionKey, contextConditionIn } from "../extract/context-conditions.ts";
 import { cleanText, loadDocument, type PageFormat } from "../extract/document.ts";
-import { isNoPrice, parseDecimal, scaleDecimal } from "../extract/money.ts";
+import { amountSegmentsIn, isNoPrice, parseDecimal, scaleDecimal, type StatedUnit, statedUnitIn } from "../extract/money.ts";
+import { type TierOrStandard, tierLabel, tokenDimensionIn } from "../extract/price-labels.ts";
 import { type PageTable, readTables } from "../extract/tables.ts";
 import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
 /**
- * ai.google.dev/gemini-api/docs/pricing: one section per model,
+ * ai.google.dev/gemini-api/docs/pricing. The URL serves devsite HTML; Google also exports the page as
+ * markdown (`pricing.md.txt`), and copies of that export are what this source was first written against.
+ * Both carry the same facts in the same order, one section per model: a heading with the display name,
+ * then an id line with the API id(s) (`gemini-2.5-pro`; Imagen and Veo list several), then one price table
+ * per tier (Standard, Batch, Flex, Priority), or a single table for models without tiers (Imagen, Veo, Live
+ * API, Computer Use). Prices sit in free text inside the paid-tier cell:
+ * `$1.25, prompts <= 200k tokens $2.50, prompts > 200k tokens`, `$0.30 (text / image / video) $1.00 (audio)`,
+ * `$0.039 per image*`. The footnotes under an image model's tables give its image output token price.
  *
- *   ## Gemini 2.5 Pro                      (display name)
- *   *`gemini-2.5-pro`*                     (the API id line; several ids may be listed)
- *   ### Standard   | | Free Tier | Paid Tier, per 1M tokens in USD |
- *   ### Batch      | | Free Tier | Paid Tier, per 1M tokens in USD |
+ * In the HTML the id line is an `<em><code>` standing loose beside the `<h2>` in a wrapper, inside no `<p>`,
+ * so it is found as inline content between blocks, whatever the wrapper is. The tiers are tabs, each an
+ * `<h3>` and its table in a `<section>`; every tab is in the served page, not only the visible one. Cells
+ * break their prices with `<br>` and restate some in other units (`$3.50 or $0.0053/min (audio)`,
+ * `$0.45 ($0.00012 per image)`, `Equivalent to $0.134 per 1K/2K image`): the token price is read, a per-minute
+ * or per-image input equivalent is not. Traps: an amount marked `(image)` in an input cell may be per image
+ * rather than per 1M tokens (Nano Banana Pro's Batch tab), so only a row labelled "Image input price" gives
+ * `image_input`; a heading may carry a nickname with a number (`Gemini 3.1 Flash Image (Nano Banana 2)`),
+ * which is not the model's version.
  *
- * or a single table straight under the model heading (Imagen, Veo, Live API, Computer Use).
- * Prices sit in free text inside the paid-tier cell: `$1.25, prompts <= 200k tokens $2.50, prompts > 200k`,
- * `$0.30 (text / image / video) $1.00 (audio)`, `$0.039 per image*`.
+ * In the markdown the id line is its own paragraph (`*\`gemini-2.5-pro\`*`) and the tiers are `###`
+ * headings; it escapes `\<=`, and one capture has mojibake for emoji. The jina conversion of the page
+ * drops the model headings and ids, and with them every tie between a table and a model.
  *
- * A table is tied to a model only through the id line of the section it sits in; a section without one
- * is never guessed (the jina conversion of this page drops the model headings and ids).
+ * A table is tied to a model only through the id line of the section it sits in; a section without one,
+ * or a table after a repeated tier (the heading of the next model is missing), is never guessed.
  */
 
 const SOURCE_ID = "gemini-pricing";
@@ -32,12 +46,18 @@ export const geminiPricingSource: PricingSource = {
   id: SOURCE_ID,
   vendor: VENDOR,
   url: "https://ai.google.dev/gemini-api/docs/pricing",
-  format: "markdown",
+  format: "html",
   fetchWith: "http",
-  extract(body: string, format: PageFormat = "markdown"): Extraction {
-    return extractWith(SOURCE_ID, body, (result) => readPage(result, loadDocument(body, format)));
+  extract(body: string, format: PageFormat = "html"): Extraction {
+    const read = format === "html" && looksLikeMarkdown(body) ? "markdown" : format;
+    return extractWith(SOURCE_ID, body, (result) => readPage(result, loadDocument(body, read)));
   },
 };
+
+/** A body taken for HTML (a saved `.md` file, no Content-Type) that has no HTML in it is the markdown export. */
+function looksLikeMarkdown(body: string): boolean {
+  return !/<\s*(?:html|body|table|tr|td|th|div|p|main|article|section|h[1-6])\b/i.test(body);
+}
 
 // ---------------------------------------------------------------------------------------------------
 // The page as a flat sequence of headings, id lines, tables and paragraphs, in document order.
@@ -49,6 +69,15 @@ type PageEvent =
   | { kind: "text"; text: string };
 
 const BLOCKS = "p,div,ul,ol,li,table,h1,h2,h3,h4,h5,h6,section,article";
+const BLOCK_TAGS = new Set(BLOCKS.split(","));
+const EVENT_TAGS = new Set(["h1", "h2", "h3", "h4", "h5", "h6", "table", "p", "div", "li"]);
+/** Elements that end a run of loose inline content: HTML's other block-level elements, and ones never read. */
+const RUN_BREAKS = new Set([
+  ...BLOCK_TAGS,
+  "aside", "blockquote", "pre", "figure", "figcaption", "header", "footer", "nav", "main", "hgroup", "details",
+  "summary", "dl", "dt", "dd", "hr", "form", "fieldset", "address", "menu", "search",
+  "script", "style", "template", "noscript",
+]);
 
 function pageEvents($: CheerioAPI): PageEvent[] {
   const tables = readTables($);
@@ -58,31 +87,94 @@ function pageEvents($: CheerioAPI): PageEvent[] {
     if (t) byElement.set(el, t);
   });
   const events: PageEvent[] = [];
-  $("h1,h2,h3,h4,h5,h6,table,p,div,li").each((_, el) => {
-    if ($(el).parents("table").length > 0) return;
-    const tag = el.tagName.toLowerCase();
-    const heading = /^h([1-6])$/.exec(tag);
-    if (heading) {
-      events.push({ kind: "heading", level: Number(heading[1]), text: displayText($(el).text()) });
-      return;
+  // Which elements have a block inside, in one pass: asking cheerio per element doubled the reading time.
+  const withBlocks = new Set<Element>();
+  const markBlocks = (el: Element): boolean => {
+    let found = false;
+    for (const child of el.children) {
+      if (isTag(child) && (markBlocks(child) || BLOCK_TAGS.has(child.tagName.toLowerCase()))) found = true;
     }
+    if (found) withBlocks.add(el);
+    return found;
+  };
+  for (const node of $.root()[0]!.children) if (isTag(node)) markBlocks(node);
+  const hasBlocks = (el: Element) => withBlocks.has(el);
+
+  // Loose inline content beside blocks (`<div><h2>…</h2> <em><code>id</code></em></div>`, the devsite
+  // heading group) is read only for an id line; the notes a section needs are in blocks of their own.
+  // Inside a list item it is not an id line, as a leaf list item is not.
+  const readRun = (run: AnyNode[], parent: Element) => {
+    if (run.length === 0 || parent.tagName.toLowerCase() === "li") return;
+    const ids = idLine($, run);
+    if (ids) events.push({ kind: "ids", ids, text: displayText(run.map((n) => blockText($, n)).join("")) });
+  };
+
+  const visitChildren = (el: Element) => {
+    let run: AnyNode[] = [];
+    for (const child of el.children) {
+      if (child.type === "text") {
+        run.push(child);
+        continue;
+      }
+      if (!isTag(child)) continue;
+      const tag = child.tagName.toLowerCase();
+      if (tag === "br") {
+        // An id line is a line of its own: `<h2>…</h2><em><code>id</code></em><br>more text` still has one.
+        readRun(run, el);
+        run = [];
+        continue;
+      }
+      if (!RUN_BREAKS.has(tag) && !hasBlocks(child)) {
+        run.push(child);
+        continue;
+      }
+      readRun(run, el);
+      run = [];
+      visit(child);
+    }
+    readRun(run, el);
+  };
+
+  const visit = (el: Element) => {
+    const tag = el.tagName.toLowerCase();
     if (tag === "table") {
       const table = byElement.get(el);
       if (table) events.push({ kind: "table", table });
       return;
     }
+    const heading = /^h([1-6])$/.exec(tag);
+    if (heading) {
+      events.push({ kind: "heading", level: Number(heading[1]), text: displayText($(el).text()) });
+      visitNested(el);
+      return;
+    }
     // Only leaf text blocks: a wrapper <div> is represented by what it contains.
-    if ($(el).find(BLOCKS).length > 0) return;
+    if (hasBlocks(el)) {
+      visitChildren(el);
+      return;
+    }
+    if (!EVENT_TAGS.has(tag)) return; // <pre>, <aside>, a lone <span>: not part of the page's reading
     const text = displayText(blockText($, el));
     if (text === "") return;
-    const ids = tag === "li" ? undefined : idLine($, el);
+    const ids = tag === "li" ? undefined : idLine($, [el]);
     events.push(ids ? { kind: "ids", ids, text } : { kind: "text", text });
-  });
+  };
+
+  // Blocks nested in a heading still count; its own loose text is the heading's.
+  const visitNested = (el: Element) => {
+    for (const child of el.children) if (isTag(child)) visitNestedOrBlock(child);
+  };
+  const visitNestedOrBlock = (el: Element) => {
+    if (EVENT_TAGS.has(el.tagName.toLowerCase())) visit(el);
+    else visitNested(el);
+  };
+
+  for (const node of $.root()[0]!.children) if (isTag(node)) visit(node);
   return events;
 }
 
 /** A block's text with `<br>` read as a space. */
-function blockText($: CheerioAPI, el: Element): string {
+function blockText($: CheerioAPI, el: AnyNode): string {
   const clone = $(el).clone();
   clone.find("br").replaceWith(" ");
   return clone.text();
@@ -90,14 +182,16 @@ function blockText($: CheerioAPI, el: Element): string {
 
 const MODEL_ID = /^(?:models\/)?([a-z0-9][a-z0-9._-]*[a-z0-9])$/;
 
-/** `*\`imagen-4.0-generate-001\`,\`imagen-4.0-fast-generate-001\`*` → the ids; undefined for any other block. */
-function idLine($: CheerioAPI, el: Element): string[] | undefined {
-  const codes = $(el)
-    .find("code")
-    .toArray()
+/**
+ * `*\`imagen-4.0-generate-001\`,\`imagen-4.0-fast-generate-001\`*` → the ids; undefined for anything else.
+ * `nodes` is one block, or a run of inline nodes standing between blocks.
+ */
+function idLine($: CheerioAPI, nodes: AnyNode[]): string[] | undefined {
+  const codes = nodes
+    .flatMap((n) => (isTag(n) && n.tagName.toLowerCase() === "code" ? [n] : $(n).find("code").toArray()))
     .map((c) => cleanText($(c).text()));
   if (codes.length === 0) return undefined;
-  let rest = cleanText($(el).text());
+  let rest = cleanText(nodes.map((n) => $(n).text()).join(""));
   for (const code of codes) rest = rest.replace(code, " ");
   if (rest.replace(/\b(?:and|or)\b/gi, "").replace(/[\s,;/|*_]/g, "") !== "") return undefined;
   const ids: string[] = [];
@@ -241,7 +335,7 @@ function readPage(result: ExtractionBuilder, $: CheerioAPI): void {
       );
     }
     for (const t of section.tables) {
-      const tier = t.sub ? tierOf(t.sub.text) : undefined;
+      const tier = t.sub ? tierLabel(t.sub.text) : undefined;
       if (tier) tierHeadings.add(tier);
     }
     readModelSection(result, section, where);
@@ -271,17 +365,6 @@ function readUntiedSection(result: ExtractionBuilder, section: Section, where: s
   }
 }
 
-const TIER_HEADINGS: { re: RegExp; tier: Tier | "standard" }[] = [
-  { re: /^standard\b/i, tier: "standard" },
-  { re: /^batch\b/i, tier: "batch" },
-  { re: /^flex\b/i, tier: "flex" },
-  { re: /^priority\b/i, tier: "priority" },
-];
-
-function tierOf(heading: string): Tier | "standard" | undefined {
-  return TIER_HEADINGS.find((t) => t.re.test(heading))?.tier;
-}
-
 function readModelSection(result: ExtractionBuilder, section: Section, where: string): void {
   const mismatch = versionMismatch(section.heading, section.ids);
   if (mismatch) {
@@ -298,13 +381,20 @@ function readModelSection(result: ExtractionBuilder, section: Section, where: st
   }
   const seenTiers = new Set<string>();
   const imageModels = new Set<string>();
+  let headingLost = false;
   for (const item of section.tables) {
     const subWhere = item.sub ? `${where} › ${"#".repeat(item.sub.level)} ${item.sub.text}` : where;
     if (item.afterStrayIds) {
       result.problem("table follows a stray model id line: cannot tell which model it prices, not read", subWhere);
       continue;
     }
-    const tier = item.sub ? tierOf(item.sub.text) : "standard";
+    if (headingLost) {
+      // The tiers after a repeated one belong with it to the model whose heading is missing, not to this one.
+      result.problem("table follows a repeated tier table: cannot tell which model it prices, not read", subWhere);
+      continue;
+    }
+    // The tab's heading is a tier name ("Batch"); a model without tiers has one table and no tab.
+    const tier: TierOrStandard | undefined = item.sub ? tierLabel(item.sub.text) : "standard";
     if (!tier) {
       result.problem(`sub-heading "${item.sub?.text}" is not a pricing tier (Standard, Batch, …): table not read`, subWhere);
       continue;
@@ -314,6 +404,7 @@ function readModelSection(result: ExtractionBuilder, section: Section, where: st
         `a second ${tier} table in this section (a model heading is probably missing above it): not read`,
         subWhere,
       );
+      headingLost = true;
       continue;
     }
     seenTiers.add(tier);
@@ -325,7 +416,8 @@ function readModelSection(result: ExtractionBuilder, section: Section, where: st
 
 /** "Gemini 2.5 Pro" with id `gemini-3-pro`: the id line belongs to another model. */
 function versionMismatch(heading: string, ids: string[]): string | undefined {
-  for (const m of heading.matchAll(/(?<![\w.])(\d+(?:\.\d+)?)(?![\w.])/g)) {
+  // "(Nano Banana 2)" is a nickname, not the model's version.
+  for (const m of heading.replace(/\([^)]*\)/g, " ").matchAll(/(?<![\w.])(\d+(?:\.\d+)?)(?![\w.])/g)) {
     const version = Number(m[1]);
     const found = ids.some((id) => id.split(/[-_]/).some((t) => /^\d+(?:\.\d+)?$/.test(t) && Number(t) === version));
     if (!found) return m[1];
@@ -336,7 +428,10 @@ function versionMismatch(heading: string, ids: string[]): string | undefined {
 // ---------------------------------------------------------------------------------------------------
 // One price table.
 
-type Dimension = "input" | "output" | "cached_input" | "image";
+/** What a price row prices: a token price, or the per-image price of an image model. */
+const ROW_DIMENSIONS = ["input", "output", "cached_input", "image"] as const;
+type Dimension = (typeof ROW_DIMENSIONS)[number];
+const isRowDimension = (d: string | undefined): d is Dimension => ROW_DIMENSIONS.some((r) => r === d);
 
 type RowKind =
   | { kind: "price"; dimension: Dimension; qualifier: string[]; modality: Set<string> | undefined }
@@ -348,6 +443,11 @@ const MODALITY_WORDS = new Set([
 ]);
 const SKIPPED_ROWS =
   /storage|grounding|used to improve|tuning|google search|google maps|code execution|url context|computer use|file search|video|rate limit|search quer/i;
+/**
+ * A price row's label: `[qualifier or modality words] <what> price [(modality)]` — "Input price", "Text input price",
+ * "Imagen 4 Fast image price", "Output price (including thinking tokens)". Which token price <what> names is the
+ * shared vocabulary's reading; "image" and "image generation" are the per-image price of an image model.
+ */
 const PRICE_LABEL =
   /^(.*?)\b(input|output|context caching|cached input|image generation|image)(?:\s+tokens?)?\s+pric(?:e|ing)\b(.*)$/i;
 
@@ -355,9 +455,9 @@ function classifyRow(label: string, heading: string): RowKind {
   if (/storage/i.test(label)) return { kind: "skip" };
   const m = PRICE_LABEL.exec(label);
   if (!m) return SKIPPED_ROWS.test(label) ? { kind: "skip" } : { kind: "unknown" };
-  const word = m[2]!.toLowerCase();
-  const dimension: Dimension =
-    word === "input" ? "input" : word === "output" ? "output" : word.startsWith("image") ? "image" : "cached_input";
+  const what = m[2]!;
+  const dimension = /^image\b/i.test(what) ? "image" : tokenDimensionIn(what);
+  if (!isRowDimension(dimension)) return { kind: "unknown" };
   const headingWords = new Set(words(heading));
   const prefix = words(m[1]!).filter((w) => !headingWords.has(w));
   let modality = modalityOf(m[3]!);
@@ -390,14 +490,8 @@ function modalityOf(text: string): Set<string> | undefined {
   return undefined;
 }
 
-type HeaderUnit = "1M" | "image" | "other" | undefined;
-
-function headerUnit(header: string): HeaderUnit {
-  if (/per\s*(?:1\s?M|1,000,000|one million|million)\s*tokens?/i.test(header)) return "1M";
-  if (/per\s*images?\b/i.test(header)) return "image";
-  if (/per\s*(?:second|minute|hour|video|request|call|query|1,000|1\s?K)\b/i.test(header)) return "other";
-  return undefined;
-}
+/** The unit a price is in: `Paid Tier, per 1M tokens in USD` for a whole column, `$0.039 per image` for one amount. */
+type CellUnit = StatedUnit["per"];
 
 const PAID_HEADER = /\bpaid\b|pay[- ]as[- ]you[- ]go/i;
 const FREE_HEADER = /\bfree\b/i;
@@ -426,7 +520,7 @@ function readPriceTable(
     result.problem("no row-label column in the table: table not read", where);
     return;
   }
-  const unit = headerUnit(table.header[paidCol]!);
+  const unit = statedUnitIn(table.header[paidCol]!)?.unit.per;
 
   const rows = table.rows.map((row) => ({
     row,
@@ -441,6 +535,8 @@ function readPriceTable(
     const rowWhere = `${where}, row "${label}"`;
     if (kind.kind === "skip") return;
     if (kind.kind === "unknown") {
+      // A table priced per request or per second (Veo, Lyria) holds nothing a price key can carry.
+      if (unit === "other") return;
       if (/\$\s?\d/.test(paidText)) result.problem(`row "${label}" has a price but is not a known price row: not read`, rowWhere);
       return;
     }
@@ -448,7 +544,7 @@ function readPriceTable(
       result.problem("the paid-tier cell is empty", rowWhere);
       return;
     }
-    if (isNoPrice(paidText) || /^(?:free(?: of charge)?|not available|unavailable|n\/a)\b[\s.*]*$/i.test(paidText)) return;
+    if (isNoPrice(paidText) || /^(?:free(?: of charge)?|not available|unavailable|n\/a)\b(?:\s*\([^)$]*\))?[\s.*]*$/i.test(paidText)) return;
     const ids = idsFor(kind.qualifier, section.ids, qualifiers);
     if (typeof ids === "string") {
       result.problem(ids, rowWhere);
@@ -510,105 +606,148 @@ interface CellPrice {
   unit: Unit;
 }
 
-const AMOUNT = /\$\s?(\d[\d,]*(?:\.\d+)?)/g;
 const ALLOWED_WORDS = new Set([
   "prompts", "prompt", "tokens", "token", "for", "the", "of", "in", "usd", "input", "output", "price", "with", "context",
 ]);
 
 /**
+ * An amount that restates the one before it in another unit: `$3.50 or $0.0053/min (audio)`,
+ * `$0.45 ($0.00012 per image)`, `$2.00 (text/image), equivalent to $0.0011 per image`.
+ */
+const RESTATEMENT_INTRO = /(?:,?\s*\b(?:or|equivalent to)|\()\s*$/i;
+const RESTATED_UNIT =
+  /^[\s*^†‡]*(?:\/|per)\s*(?:(?:\d+(?:\.\d+)?\s?k\b\S*\s+)?(?:resolution\s+)?images?\b|(min(?:ute)?s?|sec(?:ond)?s?|frames?)\b)/i;
+/** `$0.101 per 2K image, and $0.151 per 4K image`: a list, each amount with its own unit. */
+const LIST_AND = /,?\s*\band\s*$/i;
+/** `Same as Standard $0.20, …` in a Batch or Flex table: the amounts that follow are still stated. */
+const SAME_AS_STANDARD = /^same as (?:the )?standard\b[\s:.,;*^†‡-]*$/i;
+
+/**
  * `$1.25, prompts <= 200k tokens $2.50, prompts > 200k tokens` → input 1.25, input@over_200k 2.50.
  * `$0.30 (text / image / video) $1.00 (audio)` → input 0.30, input@audio 1.00.
  * `$12.00 (text and thinking) $0.134 per 1K/2K image $0.24 per 4K image` → output 12, image 0.134.
- * Storage prices per hour, per-image input prices and larger image sizes are passed over; any text
- * that is not understood makes the whole cell a problem, never a guess.
+ * Storage prices per hour, per-image input prices, other image sizes than 1K and restatements of an amount
+ * in another unit (per minute, per image) are passed over; any text that is not understood makes the whole
+ * cell a problem, never a guess.
  */
 function readPaidCell(
   text: string,
   dimension: Dimension,
-  headerUnit: HeaderUnit,
+  headerUnit: CellUnit | undefined,
   labelModality: Set<string> | undefined,
 ): { prices: CellPrice[]; problems: string[] } {
   const problems: string[] = [];
   const prices: CellPrice[] = [];
-  const matches = [...text.matchAll(AMOUNT)];
-  if (matches.length === 0) return { prices, problems: [/free/i.test(text) ? "no paid price" : "no dollar amount"] };
-  const prefix = text.slice(0, matches[0]!.index);
-  if (prefix.replace(/[\s*^†‡]/g, "") !== "") problems.push(`text before the first amount ("${prefix.trim()}")`);
+  const amounts = amountSegmentsIn(text);
+  if (amounts.length === 0) return { prices, problems: [/free/i.test(text) ? "no paid price" : "no dollar amount"] };
+  const prefix = text.slice(0, amounts[0]!.index);
+  if (prefix.replace(/[\s*^†‡]/g, "") !== "" && !SAME_AS_STANDARD.test(prefix.trim())) problems.push(`text before the first amount ("${prefix.trim()}")`);
   if (/[€£¥]|\b(?:EUR|GBP|JPY|INR)\b/.test(text)) problems.push("another currency");
 
-  const largerSizesOnly: string[] = [];
+  const tails = amounts.map((a) => a.tail);
+  const restated: ("time" | "image" | undefined)[] = amounts.map(() => undefined);
+  for (let i = 1; i < amounts.length; i++) {
+    const intro = RESTATEMENT_INTRO.exec(tails[i - 1]!);
+    const restatedUnit = intro ? RESTATED_UNIT.exec(tails[i]!) : null;
+    if (intro && restatedUnit) {
+      tails[i - 1] = tails[i - 1]!.slice(0, intro.index);
+      if (intro[0].includes("(")) tails[i] = tails[i]!.replace(")", " ");
+      if (restatedUnit[1]) {
+        restated[i] = "time";
+        tails[i] = tails[i]!.replace(restatedUnit[0], " ");
+      } else restated[i] = "image";
+      continue;
+    }
+    const and = LIST_AND.exec(tails[i - 1]!);
+    if (and) tails[i - 1] = tails[i - 1]!.slice(0, and.index);
+  }
+  const segments = tails.map((tail) => readSegment(tail));
+  // `$3.50 or $0.0053/min (audio)`: the modality after the restatement is the first amount's too.
+  segments.forEach((seg, i) => {
+    const base = segments[i - 1];
+    if (restated[i] && typeof seg !== "string" && typeof base === "object" && !base.modality) base.modality = seg.modality;
+  });
+
+  const otherSizes: string[] = [];
   const passedOver: string[] = [];
-  matches.forEach((m, i) => {
-    const usd = parseDecimal(m[1]!);
-    const tail = text.slice(m.index + m[0].length, matches[i + 1]?.index ?? text.length);
+  amounts.forEach((a, i) => {
+    const usd = a.usd;
     if (usd === undefined) {
-      problems.push(`"${m[1]}" is not a number`);
+      problems.push(`"${a.written}" is not a number`);
       return;
     }
-    const seg = readSegment(tail);
+    const seg = segments[i]!;
     if (typeof seg === "string") {
       problems.push(seg);
       return;
     }
     if (seg.skip) return;
-    const modality = seg.modality ?? labelModality;
-    const audio = modality?.has("audio") ?? false;
-    const textual = modality === undefined || modality.has("text") || modality.has("thinking");
-    if (audio && modality?.has("text")) {
-      problems.push(`one amount $${m[1]} for both text and audio`);
+    if (restated[i] === "time") {
+      passedOver.push(`$${a.written}`);
       return;
     }
+    const modality = seg.modality ?? labelModality;
+    // One amount for text and audio alike is the default price; `@audio` is for an audio price of its own.
+    const audio = (modality?.has("audio") ?? false) && !modality?.has("text");
+    const textual = modality === undefined || modality.has("text") || modality.has("thinking");
     if (audio && seg.condition) {
-      problems.push(`both a modality and a prompt-size condition for $${m[1]}`);
+      problems.push(`both a modality and a prompt-size condition for $${a.written}`);
       return;
     }
     const condition = audio ? "audio" : seg.condition;
     const unit = seg.unit ?? headerUnit;
 
     if (unit === "image") {
+      if ((dimension === "input" || dimension === "cached_input") && restated[i]) {
+        passedOver.push(`$${a.written}`); // the token price before it is the price; this is its per-image equivalent
+        return;
+      }
       if (dimension === "input") {
-        problems.push(`a per-image input price $${m[1]} (no price key for it)`);
+        problems.push(`a per-image input price $${a.written} (no price key for it)`);
         return;
       }
       if (dimension === "cached_input") {
-        problems.push(`a per-image context caching price $${m[1]}`);
+        problems.push(`a per-image context caching price $${a.written}`);
         return;
       }
       if (seg.sizes && !seg.sizes.includes("1k")) {
-        largerSizesOnly.push(`$${m[1]}`); // 4K images: only the default (1K) size has a key
+        otherSizes.push(`$${a.written}`); // 0.5K, 2K, 4K images: only the default (1K) size has a key
         return;
       }
       if (condition) {
-        problems.push(`a per-image price with a condition for $${m[1]}`);
+        problems.push(`a per-image price with a condition for $${a.written}`);
         return;
       }
       prices.push({ dimension: "image", condition: undefined, usd, unit: "image" });
       return;
     }
-    if (unit === "1M" || unit === "1K") {
+    if (unit === "1M tokens" || unit === "1K tokens") {
       if (dimension === "image") {
-        problems.push(`an image price per ${unit} tokens rather than per image ($${m[1]})`);
+        problems.push(`an image price per ${unit} rather than per image ($${a.written})`);
         return;
       }
       let dim: string = dimension;
       if (!audio && !textual) {
-        // (image) / (video) alone: image output tokens have a key, image/video input tokens are passed over.
-        if (dimension !== "output" || (!modality?.has("image") && !modality?.has("images"))) {
-          passedOver.push(`$${m[1]}`);
+        if (!seg.modality && onlyImages(labelModality) && (dimension === "input" || dimension === "cached_input")) {
+          // An "Image input price" row: image input tokens. An "(image)" after an amount in an input cell is
+          // not trusted the same way: the page writes per-image amounts so too ("$0.0006 (image)*").
+          dim = dimension === "input" ? "image_input" : "image_cached_input";
+        } else if (dimension !== "output" || (!modality?.has("image") && !modality?.has("images"))) {
+          // (image) / (video) alone: image output tokens have a key, image/video input tokens are passed over.
+          passedOver.push(`$${a.written}`);
           return;
-        }
-        dim = "image_output";
+        } else dim = "image_output";
       }
-      prices.push({ dimension: dim, condition, usd: unit === "1K" ? scaleDecimal(usd, 1000) : usd, unit: "1M tokens" });
+      prices.push({ dimension: dim, condition, usd: unit === "1K tokens" ? scaleDecimal(usd, 1000) : usd, unit: "1M tokens" });
       return;
     }
     problems.push(
-      unit === "other" ? `$${m[1]} is not per token or per image` : `no unit for $${m[1]} (the header does not say per 1M tokens or per image)`,
+      unit === "other" ? `$${a.written} is not per token or per image` : `no unit for $${a.written} (the header does not say per 1M tokens or per image)`,
     );
   });
 
-  if (problems.length === 0 && prices.length === 0 && (largerSizesOnly.length > 0 || passedOver.length > 0)) {
-    problems.push(`no price this source can key (${[...largerSizesOnly, ...passedOver].join(", ")} passed over)`);
+  if (problems.length === 0 && prices.length === 0 && (otherSizes.length > 0 || passedOver.length > 0)) {
+    problems.push(`no price this source can key (${[...otherSizes, ...passedOver].join(", ")} passed over)`);
   }
   // One key, one price: "$2.00 … $4.00" with nothing telling them apart is not read.
   const byKey = new Map<string, CellPrice[]>();
@@ -625,9 +764,13 @@ function readPaidCell(
   return { prices: problems.length > 0 ? [] : unique, problems };
 }
 
+function onlyImages(modality: Set<string> | undefined): boolean {
+  return modality !== undefined && modality.size > 0 && [...modality].every((w) => w === "image" || w === "images");
+}
+
 interface Segment {
   skip: boolean;
-  unit: "1M" | "1K" | "image" | undefined;
+  unit: Exclude<CellUnit, "other"> | undefined;
   sizes: string[] | undefined;
   condition: string | undefined;
   modality: Set<string> | undefined;
@@ -639,7 +782,7 @@ function readSegment(tail: string): Segment | string {
   const seg: Segment = { skip: false, unit: undefined, sizes: undefined, condition: undefined, modality: undefined };
   if (/per\s+hour|storage/.test(t)) return { ...seg, skip: true };
 
-  // Modalities first: the "/" of "(text / image / video)" is not "per image".
+  // Modalities first, this page's own words: `(text / image / video)`, `(text and thinking)`.
   for (const m of t.matchAll(/\(([^)]*)\)/g)) {
     const modality = modalityOf(m[0]);
     if (modality) {
@@ -648,32 +791,21 @@ function readSegment(tail: string): Segment | string {
     }
   }
 
-  const perImage = /(?:\/|per)\s*(?:(\d+\s?k(?:\s*\/\s*\d+\s?k)*)\s+)?images?\b/.exec(t);
-  const per1M = /(?:\/|per)\s*(?:1\s?m\b|1,000,000\b|one million\b|million\b)(?:\s*tokens?\b)?/.exec(t);
-  const per1K = /(?:\/|per)\s*(?:1\s?k\b|1,000\b)\s*tokens?\b/.exec(t);
-  const perOther = /(?:\/|per)\s*(?:1\s?k\b|1,000\b|second|minute|request|query|queries|call|grounded)/.exec(t);
-  if (perImage) {
-    seg.unit = "image";
-    seg.sizes = perImage[1]?.split("/").map((s) => s.replace(/\s/g, ""));
-    t = t.replace(perImage[0], " ");
-  } else if (per1M) {
-    seg.unit = "1M";
-    t = t.replace(per1M[0], " ");
-  } else if (per1K) {
-    seg.unit = "1K";
-    t = t.replace(per1K[0], " ");
-  } else if (perOther) {
-    return `an amount per "${perOther[0].trim()}", not per token or image`;
+  const stated = statedUnitIn(t);
+  if (stated?.unit.per === "other") return `an amount per "${stated.unit.phrase}", not per token or image`;
+  if (stated) {
+    seg.unit = stated.unit.per;
+    if (stated.unit.per === "image") seg.sizes = stated.unit.sizes;
+    t = stated.rest;
   }
 
-  const upTo = /(?:<=|≤|=<|<|up to|under|below|less than|at most)\s*(\d+)\s*k\b/.exec(t);
-  const over = /(?:>=|≥|>|over|above|more than|longer than)\s*(\d+)\s*k\b/.exec(t);
-  if (upTo) t = t.replace(upTo[0], " ");
-  if (over) {
-    seg.condition = `over_${over[1]}k`;
-    t = t.replace(over[0], " ");
+  // `prompts <= 200k tokens` is the standard context, `prompts > 200k` keys as over_200k; a text naming both
+  // sides is left whole, and its words are then not understood.
+  const { condition, rest } = contextConditionIn(t);
+  if (condition) {
+    seg.condition = conditionKey(condition);
+    t = rest;
   }
-  if (upTo && over) return `both "<= ${upTo[1]}k" and "> ${over[1]}k" after one amount`;
 
   const leftover = t
     .replace(/[,.;:()\-–—=]/g, " ")

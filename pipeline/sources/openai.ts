@@ -1,8 +1,9 @@
 import type { CheerioAPI } from "cheerio";
 import type { AnyNode, Element } from "domhandler";
-import type { Tier } from "../../schemas/price-key.ts";
+import { conditionKey, contextLengthIn } from "../extract/context-conditions.ts";
 import { cleanText, loadDocument, stripFrontMatter, type PageFormat } from "../extract/document.ts";
-import { isNoPrice, parseMoneyCell, scaleDecimal } from "../extract/money.ts";
+import { type PriceCell, readPriceCell } from "../extract/money.ts";
+import { TIER_NAMES, type TierOrStandard, tierLabel, type TokenDimension, tokenDimensionIn } from "../extract/price-labels.ts";
 import { readTables, type PageTable, type TableRow } from "../extract/tables.ts";
 import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
@@ -27,8 +28,9 @@ import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts"
 
 const SOURCE_ID = "openai-pricing";
 
-type TierOrStandard = Tier | "standard";
-type TokenDimension = "input" | "cached_input" | "cache_write" | "output";
+/** The token prices OpenAI's tables have columns for. */
+type TokenPrice = Extract<TokenDimension, "input" | "cached_input" | "cache_write" | "output">;
+const TOKEN_PRICES: readonly TokenPrice[] = ["input", "cached_input", "cache_write", "output"];
 
 // ---------------------------------------------------------------------------------------------------------
 // Model names
@@ -70,34 +72,15 @@ export function openAiModelId(rawName: string): string | undefined {
 // ---------------------------------------------------------------------------------------------------------
 // Money
 
-type Money = { kind: "usd"; usd: number } | { kind: "none" } | { kind: "bad"; reason: string };
-
-const AMOUNT = /\$\s?[0-9][0-9,]*(?:\.[0-9]+)*|[0-9][0-9,]*(?:\.[0-9]+)*\s?\$/;
-const TOKEN_UNIT_TAIL =
-  /^(?:(?:\/|per)\s*(1\s?M|1,000,000|million|MTok|1\s?K|1,000|thousand)(?:\s+(?:(?:input|output|cached|text|image)\s+)*tokens?)?)?$/i;
-const IMAGE_UNIT_TAIL = /^(?:(?:\/|per)\s*(?:image|img))?$/i;
+type Money = Exclude<PriceCell, { kind: "free" }>;
 
 /**
- * One price cell, exactly: `$1.25`, `$0.50 / 1K tokens` (scaled to per 1M), `$0.040 / image`;
- * `-` is no price; a cell that says exactly "Free" is $0 (the page says so); anything else is a problem.
+ * One price cell, exactly (`$1.25`, `$0.50 / 1K tokens` scaled to per 1M, `$0.040 / image`, `-` for none), as
+ * the shared reading gives it; a cell that says exactly "Free" is $0, for the page says so (specialised models).
  */
-function readMoney(raw: string, unit: "tokens" | "image"): Money {
-  const text = cleanText(raw).replace(/\\\$/g, "$").replace(/\*\*|__|`/g, "").trim();
-  if (text === "") return { kind: "bad", reason: "empty cell" };
-  if (isNoPrice(text)) return { kind: "none" };
-  if (/^free\.?$/i.test(text)) return { kind: "usd", usd: 0 };
-  const cell = parseMoneyCell(text);
-  if (cell.kind === "none") return { kind: "none" };
-  if (cell.kind === "unreadable") return { kind: "bad", reason: cell.reason };
-  const tail = text.replace(AMOUNT, "").trim();
-  if (unit === "image") {
-    if (!IMAGE_UNIT_TAIL.test(tail)) return { kind: "bad", reason: `"${text}" is not a price per image` };
-    return { kind: "usd", usd: cell.usd };
-  }
-  const m = TOKEN_UNIT_TAIL.exec(tail);
-  if (!m) return { kind: "bad", reason: `"${text}" is not a price per 1M tokens` };
-  const perThousand = /^(?:1\s?k|1,000|thousand)$/i.test(m[1] ?? "");
-  return { kind: "usd", usd: perThousand ? scaleDecimal(cell.usd, 1000) : cell.usd };
+function readMoney(raw: string, unit: "1M tokens" | "image"): Money {
+  const cell = readPriceCell(raw, unit);
+  return cell.kind === "free" ? { kind: "usd", usd: 0 } : cell;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -147,23 +130,16 @@ function walkBlocks($: CheerioAPI): Block[] {
   return blocks;
 }
 
-const TIER_LABEL =
-  /^(standard|batch|flex|priority|fast)(?:\s+(?:mode|processing|tier|api))?(?:\s+pricing(?:\s+(?:table\s+)?data)?)?$/i;
 /** "BatchFlexStandardPriority": a tab bar flattened into one line; names every tier, so names none. */
 const TAB_BAR = /^(?:(?:standard|batch|flex|priority|fast(?:\s?mode)?)\s*){2,}$/i;
 const GENERIC_HEADING = /^(?:grouped\s+)?(?:pricing\s+)?table\s+data$|^pricing\s+data$/i;
 const UNIT_LINE = /^prices?\b.{0,40}\bper\b/i;
 
-function tierOfLabel(text: string): TierOrStandard | undefined {
-  const m = TIER_LABEL.exec(text.trim());
-  return m ? (m[1]!.toLowerCase() as TierOrStandard) : undefined;
-}
-
 /** A heading or a short line that names a section ("Text tokens", "Image generation models"). */
 function isTitle(block: Block): boolean {
   if (block.kind === "table") return false;
   const text = block.text;
-  if (tierOfLabel(text) || TAB_BAR.test(text) || GENERIC_HEADING.test(text) || UNIT_LINE.test(text)) return false;
+  if (tierLabel(text) || TAB_BAR.test(text) || GENERIC_HEADING.test(text) || UNIT_LINE.test(text)) return false;
   if (block.kind === "heading") return true;
   return text.length <= 80 && /[A-Za-z]/.test(text) && !/[.:!?;,]$/.test(text) && !/\$\s?\d/.test(text);
 }
@@ -186,7 +162,7 @@ function tableContexts(blocks: Block[], tableCount: number): Map<number, TableCo
     const index = blocks[pos]!.tableIndex!;
     const start = k === 0 ? 0 : positions[k - 1]! + 1;
     const between = blocks.slice(start, pos);
-    const tiers = [...new Set(between.flatMap((b) => (b.kind !== "table" ? [tierOfLabel(b.text)] : [])).filter((t) => t !== undefined))];
+    const tiers = [...new Set(between.flatMap((b) => (b.kind !== "table" ? [tierLabel(b.text)] : [])).filter((t) => t !== undefined))];
     let title: string | undefined;
     for (let i = pos - 1; i >= 0 && title === undefined; i--) {
       if (isTitle(blocks[i]!)) title = blocks[i]!.text;
@@ -258,11 +234,18 @@ const DESCRIPTIVE = /^(?:model|models|category|modality|quality|use case|details
 interface TokenColumn {
   index: number;
   header: string;
-  dimension: TokenDimension;
-  condition: "long" | undefined;
+  dimension: TokenPrice;
+  /** `long` for a long-context column; undefined for the standard context. */
+  condition: string | undefined;
   /** Set when the column itself names a tier ("Batch cost"); otherwise the table's tier applies. */
   tier: TierOrStandard | undefined;
 }
+
+/**
+ * The words an OpenAI price header is made of: the price it names, "text" (the default modality), "tokens".
+ * A header with any other word ("Training", "5m cache writes", "Input and output") is not read as a price.
+ */
+const HEADER_WORD = /^(?:text|input|cached|cache|writes?|output|tokens?)$/;
 
 function tokenColumn(header: string, index: number, embeddings: boolean): TokenColumn | undefined {
   let h = cleanText(header)
@@ -270,18 +253,15 @@ function tokenColumn(header: string, index: number, embeddings: boolean): TokenC
     .replace(/\s*\((?:per|\/)\s*1\s?m(?:\s+tokens)?\)\s*$/, "")
     .replace(/\s*\/\s*1\s?m(?:\s+tokens)?$/, "")
     .trim();
-  let condition: "long" | undefined;
-  const ctx = /^(short|long)(?:er)?[- ]context\s+(.+)$/.exec(h) ?? /^(.+?)\s*\((short|long)(?:er)?[- ]context\)$/.exec(h);
-  if (ctx) {
-    const [which, rest] = ctx[1] === "short" || ctx[1] === "long" ? [ctx[1], ctx[2]!] : [ctx[2]!, ctx[1]!];
-    condition = which === "long" ? "long" : undefined;
-    h = rest.trim();
-  }
-  const col = (dimension: TokenDimension, tier?: TierOrStandard): TokenColumn => ({ index, header, dimension, condition, tier });
-  if (/^(?:text\s+)?input(?:\s+tokens?)?$/.test(h)) return col("input");
-  if (/^cached\s+(?:text\s+)?input(?:\s+tokens?)?$/.test(h)) return col("cached_input");
-  if (/^cache(?:d)?\s+writes?(?:\s+tokens?)?$/.test(h)) return col("cache_write");
-  if (/^(?:text\s+)?output(?:\s+tokens?)?$/.test(h)) return col("output");
+  // "Short context input", "Long context cached input": the 2026 page's short/long-context columns.
+  const length = contextLengthIn(h);
+  const condition = length ? conditionKey(length.condition) : undefined;
+  if (length) h = length.rest;
+  const col = (dimension: TokenPrice, tier?: TierOrStandard): TokenColumn => ({ index, header, dimension, condition, tier });
+  const words = h.split(" ");
+  const dimension = tokenDimensionIn(words.filter((w) => w !== "text").join(" "));
+  const price = TOKEN_PRICES.find((p) => p === dimension);
+  if (price && words.every((w) => HEADER_WORD.test(w))) return col(price);
   if (embeddings && condition === undefined) {
     if (/^(?:cost|price|usage)$/.test(h)) return col("input", "standard");
     if (/^batch\s+(?:cost|price)$/.test(h)) return col("input", "batch");
@@ -292,14 +272,6 @@ function tokenColumn(header: string, index: number, embeddings: boolean): TokenC
 function keyOf(tier: TierOrStandard, dimension: string, condition: string | undefined): string {
   return `${tier === "standard" ? "" : `${tier}/`}${dimension}${condition ? `@${condition}` : ""}`;
 }
-
-const TIER_NAMES: Record<TierOrStandard, string> = {
-  standard: "Standard",
-  batch: "Batch",
-  flex: "Flex",
-  priority: "Priority",
-  fast: "Fast",
-};
 
 class TablePageReader {
   readonly models = new Set<string>();
@@ -447,7 +419,7 @@ class TablePageReader {
           this.b.problem(`column "${col.header}" names a tier inside a table labelled ${TIER_NAMES[tier]}: not read`, cellWhere);
           continue;
         }
-        const money = readMoney(cells[col.index] ?? "", "tokens");
+        const money = readMoney(cells[col.index] ?? "", "1M tokens");
         if (money.kind === "none") continue;
         if (money.kind === "bad") {
           this.b.problem(`price not read: ${money.reason}`, cellWhere);
@@ -726,7 +698,7 @@ function readCollapsedTokens(
   b: ExtractionBuilder,
   table: CollapsedTable,
   where: string,
-  dims: TokenDimension[],
+  dims: TokenPrice[],
   labels: string[],
   cards: Map<string, Map<string, string> | null>,
   models: Set<string>,
@@ -769,7 +741,7 @@ function readCollapsedTokens(
     }
     const card = cards.get(name.toUpperCase());
     for (let c = 0; c < n; c++) {
-      const money = readMoney(matches[r * n + c]![0], "tokens");
+      const money = readMoney(matches[r * n + c]![0], "1M tokens");
       if (money.kind !== "usd") {
         b.problem(`price not read: ${money.kind === "bad" ? money.reason : "no price"}`, `${rowWhere}, column "${labels[c]}"`);
         continue;
@@ -777,7 +749,7 @@ function readCollapsedTokens(
       // The page repeats every row as a card below the table: they must agree.
       const cardText = card?.get(labels[c]!);
       if (cardText !== undefined) {
-        const cardMoney = readMoney(cardText, "tokens");
+        const cardMoney = readMoney(cardText, "1M tokens");
         if (cardMoney.kind !== "usd" || cardMoney.usd !== money.usd) {
           b.problem(`the table says ${matches[r * n + c]![0]} but the card for ${name} says "${cardText}": not read`, `${rowWhere}, column "${labels[c]}"`);
           continue;

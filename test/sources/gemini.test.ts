@@ -9,6 +9,9 @@ import { REPO_ROOT } from "../support/cli.ts";
 
 const FIXTURE = "test/fixtures/google/ai-google-dev-gemini-api-pricing__2025-11-21.md";
 const PAGE = readFileSync(path.join(REPO_ROOT, FIXTURE), "utf8");
+/** What the source's URL serves: the devsite HTML of the page. */
+const HTML_FIXTURE = "test/fixtures/google/ai-google-dev-gemini-api-pricing__2026-08-13.html";
+const HTML_PAGE = readFileSync(path.join(REPO_ROOT, HTML_FIXTURE), "utf8");
 
 function extract(body: string, format: "markdown" | "html" = "markdown"): Extraction {
   const result = geminiPricingSource.extract(body, format);
@@ -76,13 +79,21 @@ describe("gemini-pricing source", () => {
       id: "gemini-pricing",
       vendor: "google",
       url: "https://ai.google.dev/gemini-api/docs/pricing",
-      format: "markdown",
+      format: "html",
       fetchWith: "http",
     });
   });
 
-  it("keeps the fixture a byte-exact copy of the snapshot (52963 bytes)", () => {
+  it("keeps the fixtures byte-exact copies of the snapshots (52963 and 240861 bytes)", () => {
     expect(Buffer.byteLength(PAGE, "utf8")).toBe(52963);
+    expect(Buffer.byteLength(HTML_PAGE, "utf8")).toBe(240861);
+  });
+
+  it("reads the markdown export handed over as HTML (a saved .md file, no Content-Type) as markdown", () => {
+    const triples = (r: Extraction) => r.observations.map((o) => `${o.model} ${o.price} ${o.usd}`).sort();
+    const r = extract(PAGE, "html");
+    expect(r.status).toBe("ok");
+    expect(triples(r)).toEqual(triples(extract(PAGE)));
   });
 });
 
@@ -321,6 +332,306 @@ describe("the same page as HTML", () => {
   });
 });
 
+// Every expected price below was looked up in the fixture's HTML, cell by cell.
+describe("the 2026-08-13 devsite HTML (what the URL serves)", () => {
+  const result = extract(HTML_PAGE, "html");
+
+  it("reads cleanly; Gemma 4, free only and without an id line, is untracked", () => {
+    expect(result.problems).toEqual([]);
+    expect(result.status).toBe("ok");
+    expect(result.untracked.map((u) => u.name)).toEqual(["Gemma 4"]);
+  });
+
+  it("emits every id on the page except Veo (per second) and Lyria (per request)", () => {
+    const ids = [...HTML_PAGE.matchAll(/<code translate="no" dir="ltr">([a-z0-9.-]+)<\/code>/g)].map((m) => `google/${m[1]}`);
+    const expected = [...new Set(ids)].filter((id) => !/\/(?:veo|lyria)-/.test(id)).sort();
+    expect(expected).toHaveLength(33);
+    expect([...new Set(result.observations.map((o) => o.model))].sort()).toEqual(expected);
+  });
+
+  it("reads Gemini 2.5 Pro in all four tier tabs, over-200k prices included, storage passed over", () => {
+    expect(pricesOf(result, "gemini-2.5-pro")).toEqual({
+      input: 1.25,
+      "input@over_200k": 2.5,
+      output: 10,
+      "output@over_200k": 15,
+      cached_input: 0.125,
+      "cached_input@over_200k": 0.25,
+      "batch/input": 0.625,
+      "batch/input@over_200k": 1.25,
+      "batch/output": 5,
+      "batch/output@over_200k": 7.5,
+      "batch/cached_input": 0.125,
+      "batch/cached_input@over_200k": 0.25,
+      "flex/input": 0.625,
+      "flex/input@over_200k": 1.25,
+      "flex/output": 5,
+      "flex/output@over_200k": 7.5,
+      "flex/cached_input": 0.125,
+      "flex/cached_input@over_200k": 0.25,
+      "priority/input": 2.25,
+      "priority/input@over_200k": 4.5,
+      "priority/output": 18,
+      "priority/output@over_200k": 27,
+      "priority/cached_input": 0.225,
+      "priority/cached_input@over_200k": 0.45,
+    });
+    expect(result.observations.some((o) => o.usd === 4.5 && o.price.startsWith("cached"))).toBe(false);
+  });
+
+  it("reads the Flex and Priority tabs of Gemini 3.6 Flash", () => {
+    expect(pricesOf(result, "gemini-3.6-flash")).toEqual({
+      input: 1.5,
+      output: 7.5,
+      cached_input: 0.15,
+      "batch/input": 0.75,
+      "batch/output": 3.75,
+      "batch/cached_input": 0.075,
+      "flex/input": 0.75,
+      "flex/output": 3.75,
+      "flex/cached_input": 0.075,
+      "priority/input": 2.7,
+      "priority/output": 13.5,
+      "priority/cached_input": 0.27,
+    });
+  });
+
+  it("reads Gemini 3.1 Pro Preview for both ids of its id line, 'Same as Standard' caching included", () => {
+    for (const id of ["gemini-3.1-pro-preview", "gemini-3.1-pro-preview-customtools"]) {
+      expect(pricesOf(result, id)).toMatchObject({
+        input: 2,
+        "input@over_200k": 4,
+        output: 12,
+        "output@over_200k": 18,
+        cached_input: 0.2,
+        "batch/input": 1,
+        "batch/cached_input": 0.2,
+        "batch/cached_input@over_200k": 0.4,
+        "flex/output@over_200k": 9,
+        "priority/input": 3.6,
+        "priority/output@over_200k": 32.4,
+      });
+    }
+  });
+
+  it("reads Gemini 3 Flash Preview with its audio prices in every tier", () => {
+    expect(pricesOf(result, "gemini-3-flash-preview")).toMatchObject({
+      input: 0.5,
+      "input@audio": 1,
+      output: 3,
+      cached_input: 0.05,
+      "cached_input@audio": 0.1,
+      "batch/cached_input": 0.05,
+      "batch/cached_input@audio": 0.1,
+      "flex/input@audio": 0.5,
+      "priority/input": 0.9,
+      "priority/input@audio": 1.8,
+      "priority/output": 5.4,
+    });
+  });
+
+  it("reads audio token prices, not their per-minute equivalents", () => {
+    // "$0.75 (text) $3.00 or $0.005/min (audio) $1.00 or $0.002/min (image/video)"
+    expect(pricesOf(result, "gemini-3.1-flash-live-preview")).toEqual({
+      input: 0.75,
+      "input@audio": 3,
+      output: 4.5,
+      "output@audio": 12,
+    });
+    // "$3.50 or $0.0053/min* (audio)": the footnote bills tokens, 25 per second of audio.
+    expect(pricesOf(result, "gemini-3.5-live-translate-preview")).toEqual({ "input@audio": 3.5, "output@audio": 21 });
+  });
+
+  it("reads one amount for every modality as the input price, without an audio price of its own", () => {
+    // "$0.30 (text / image / video / audio)"
+    const lite = pricesOf(result, "gemini-3.5-flash-lite");
+    expect(lite).toMatchObject({ input: 0.3, "batch/input": 0.15, "flex/input": 0.15, "priority/input": 0.54 });
+    expect(Object.keys(lite).filter((k) => k.includes("@audio"))).toEqual([]);
+  });
+
+  it("reads Gemini 3 Pro Image: the 1K/2K per-image price, image tokens, and no per-image input amount", () => {
+    expect(pricesOf(result, "gemini-3-pro-image")).toEqual({
+      input: 2,
+      output: 12,
+      image_output: 120,
+      image: 0.134,
+      "batch/input": 1,
+      "batch/output": 6,
+      "batch/image": 0.067,
+      "flex/input": 1,
+      "flex/output": 6,
+      "flex/image": 0.067,
+      "priority/input": 3.6,
+      "priority/output": 21.6,
+      "priority/image_output": 216,
+    });
+    expect(find(result, "gemini-3-pro-image", "image")?.unit).toBe("image");
+    // Not read: "$0.0006 (image)*" in the Batch input cell, per image (the footnote) though written like a
+    // token price; the per-image input equivalent $0.0011; the 4K prices $0.24 and $0.12.
+  });
+
+  it("reads the 1K image price of Gemini 3.1 Flash Image, not the 0.5K, 2K or 4K ones", () => {
+    expect(pricesOf(result, "gemini-3.1-flash-image")).toEqual({
+      input: 0.5,
+      output: 3,
+      image_output: 60,
+      image: 0.067,
+      "batch/input": 0.25,
+      "batch/output": 1.5,
+      "batch/image_output": 30,
+      "batch/image": 0.034,
+    });
+    // "Equivalent to $0.0336 per 1K resolution image*"
+    expect(pricesOf(result, "gemini-3.1-flash-lite-image")).toEqual({
+      input: 0.25,
+      output: 1.5,
+      image_output: 30,
+      image: 0.0336,
+      "batch/input": 0.125,
+      "batch/output": 0.75,
+      "batch/image_output": 15,
+      "batch/image": 0.0168,
+    });
+  });
+
+  it("reads Gemini 2.5 Flash Image per image in all four tabs, and the image-output rate of its note", () => {
+    expect(pricesOf(result, "gemini-2.5-flash-image")).toEqual({
+      input: 0.3,
+      image: 0.039,
+      image_output: 30,
+      "batch/input": 0.15,
+      "batch/image": 0.0195,
+      "flex/input": 0.15,
+      "flex/image": 0.0195,
+      "priority/input": 0.54,
+      "priority/image": 0.0702,
+    });
+  });
+
+  it("reads Imagen 4 per image, each row tied to its own id", () => {
+    expect(find(result, "imagen-4.0-fast-generate-001", "image")).toMatchObject({ usd: 0.02, unit: "image" });
+    expect(find(result, "imagen-4.0-generate-001", "image")).toMatchObject({ usd: 0.04, unit: "image" });
+    expect(find(result, "imagen-4.0-ultra-generate-001", "image")).toMatchObject({ usd: 0.06, unit: "image" });
+  });
+
+  it("reads Gemini Embedding 2 per modality row; the video row (per frame) is passed over", () => {
+    expect(pricesOf(result, "gemini-embedding-2")).toEqual({
+      input: 0.2,
+      image_input: 0.45,
+      "input@audio": 6.5,
+      "batch/input": 0.1,
+      "batch/image_input": 0.225,
+      "batch/input@audio": 3.25,
+    });
+    expect(pricesOf(result, "gemini-embedding-001")).toEqual({ input: 0.15, "batch/input": 0.075 });
+  });
+
+  it("gives Gemini 2.0 Flash no image price now that its image generation is shut down", () => {
+    expect(pricesOf(result, "gemini-2.0-flash")).toEqual({
+      input: 0.1,
+      "input@audio": 0.7,
+      output: 0.4,
+      cached_input: 0.025,
+      "cached_input@audio": 0.175,
+      "batch/input": 0.05,
+      "batch/input@audio": 0.35,
+      "batch/output": 0.2,
+      "batch/cached_input": 0.025,
+      "batch/cached_input@audio": 0.175,
+    });
+  });
+
+  it("takes each tier prefix from the tab the table sits in", () => {
+    const tabs: Record<string, string> = { batch: "Batch", flex: "Flex", priority: "Priority" };
+    for (const o of result.observations) {
+      if (o.evidence?.startsWith("[*]") || o.evidence?.startsWith("*")) continue; // the image-output note
+      const tier = /^(batch|flex|priority)\//.exec(o.price)?.[1];
+      for (const [t, tab] of Object.entries(tabs)) {
+        if (t === tier) expect(o.evidence, `${o.model} ${o.price}`).toContain(` › ${tab} › `);
+        else expect(o.evidence, `${o.model} ${o.price}`).not.toContain(` › ${tab} › `);
+      }
+    }
+  });
+
+  it("backs every price with evidence that shows the amount as the page writes it", () => {
+    for (const o of result.observations) {
+      const amounts = [...o.evidence!.matchAll(/\$(\d[\d,]*(?:\.\d+)?)/g)].map((m) => Number(m[1]!.replace(/,/g, "")));
+      expect(amounts, `${o.model} ${o.price}: ${o.evidence}`).toContain(o.usd);
+    }
+  });
+});
+
+describe("drift in the devsite HTML", () => {
+  const clean = extract(HTML_PAGE, "html");
+  const seen = new Set(clean.observations.map((o) => `${o.model} ${o.price} ${o.usd}`));
+  /** The `<h2>` of each model section and the id line beside it. */
+  const headingGroups = [
+    ...HTML_PAGE.matchAll(/(<h2 id="[^"]*" data-text="[^"]*" tabindex="-1">[^<]*<\/h2>)\s*(<em><code[\s\S]*?<\/em>)/g),
+  ];
+
+  it("finds the heading and id line of every model section", () => {
+    expect(headingGroups).toHaveLength(34);
+  });
+
+  it("never gives a section's prices to another model when its heading and id line are removed", () => {
+    for (const [group, , idLine] of headingGroups) {
+      const ids = [...idLine!.matchAll(/<code[^>]*>([^<]*)<\/code>/g)].map((m) => `google/${m[1]}`);
+      const r = extract(replaceOnce(HTML_PAGE, group!, ""), "html");
+      expect(r.observations.filter((o) => ids.includes(o.model)), ids.join()).toEqual([]);
+      expect(r.observations.filter((o) => !seen.has(`${o.model} ${o.price} ${o.usd}`)), ids.join()).toEqual([]);
+    }
+  });
+
+  it("refuses the tabs after a repeated Standard tab, even those the model above lacks", () => {
+    // Gemini 3.1 Flash TTS has Standard and Batch tabs; the next section, Gemini 3 Flash Preview, all four.
+    const [group] = headingGroups.find(([, h]) => h!.includes('id="gemini-3-flash-preview"'))!;
+    const r = extract(replaceOnce(HTML_PAGE, group, ""), "html");
+    expect(r.status).toBe("partial");
+    expect(pricesOf(r, "gemini-3.1-flash-tts-preview")).toEqual(pricesOf(clean, "gemini-3.1-flash-tts-preview"));
+    expect(r.problems.map((p) => p.where)).toEqual([
+      "## Gemini 3.1 Flash TTS Preview › ### Standard",
+      "## Gemini 3.1 Flash TTS Preview › ### Batch",
+      "## Gemini 3.1 Flash TTS Preview › ### Flex",
+      "## Gemini 3.1 Flash TTS Preview › ### Priority",
+    ]);
+  });
+
+  it("does not read tables after a stray id line (heading removed, id line kept)", () => {
+    const heading = '<h2 id="gemini-2.5-flash" data-text="Gemini 2.5 Flash" tabindex="-1">Gemini 2.5 Flash</h2>';
+    const r = extract(replaceOnce(HTML_PAGE, heading, ""), "html");
+    expect(r.status).toBe("partial");
+    expect(pricesOf(r, "gemini-2.5-flash")).toEqual({});
+    expect(pricesOf(r, "gemini-2.5-pro")).toEqual(pricesOf(clean, "gemini-2.5-pro"));
+    expect(r.problems.some((p) => p.where === "## Gemini 2.5 Pro" && /gemini-2\.5-flash/.test(p.message))).toBe(true);
+  });
+
+  it("reports a priced section whose id line is removed as untracked, never guessing its id", () => {
+    const idLine = '<em><code translate="no" dir="ltr">gemini-2.5-flash</code></em>';
+    const r = extract(replaceOnce(HTML_PAGE, idLine, ""), "html");
+    expect(r.status).toBe("partial");
+    expect(r.untracked).toContainEqual({ name: "Gemini 2.5 Flash", where: "## Gemini 2.5 Flash" });
+    expect(r.problems.map((p) => p.where)).toEqual(["## Gemini 2.5 Flash"]);
+    expect(pricesOf(r, "gemini-2.5-flash")).toEqual({});
+    expect(r.observations.some((o) => o.evidence?.startsWith("Gemini 2.5 Flash ›"))).toBe(false);
+  });
+
+  it("reads the same prices with no class names, the id line in a <p>, or the tabs in another element", () => {
+    const triples = (r: Extraction) => r.observations.map((o) => `${o.model} ${o.price} ${o.usd}`).sort();
+    const variants = [
+      HTML_PAGE.replace(/ class="[^"]*"/g, ""),
+      HTML_PAGE.replace(/(<\/h2>\s*)(<em><code[\s\S]*?<\/em>)/g, "$1<p>$2</p>"),
+      HTML_PAGE.replace(/(<\/h2>\s*)(<em><code[\s\S]*?<\/em>)/g, "$1<span>$2</span><br>"),
+      HTML_PAGE.replace(/<(\/?)devsite-selector\b/g, "<$1tab-group"),
+    ];
+    for (const page of variants) {
+      expect(page).not.toBe(HTML_PAGE);
+      const r = extract(page, "html");
+      expect(r.problems).toEqual([]);
+      expect(triples(r)).toEqual(triples(clean));
+    }
+  });
+});
+
 describe("drift", () => {
   it("fails with no price when the model headings and id lines are dropped (the jina conversion)", () => {
     const jina = PAGE.replace(/^## .*\n/gm, "").replace(/^\*`[^\n]*`\*[ \t]*\n/gm, "");
@@ -440,5 +751,16 @@ describe("catalog extract gemini-pricing (CLI)", () => {
     expect(parsed.source).toBe("gemini-pricing");
     expect(parsed.status).toBe("ok");
     expect(parsed.observations.find((o) => o.model === "google/imagen-4.0-fast-generate-001")?.usd).toBe(0.02);
+  });
+
+  it("reads the saved devsite HTML (the command that used to fail with no model section)", () => {
+    const stdout = execFileSync("npx", ["tsx", "pipeline/cli.ts", "extract", "gemini-pricing", "--file", HTML_FIXTURE], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const parsed = Extraction.parse(JSON.parse(stdout));
+    expect(parsed.status).toBe("ok");
+    expect(parsed.observations.find((o) => o.model === "google/gemini-2.5-pro" && o.price === "batch/input")?.usd).toBe(0.625);
   });
 });
