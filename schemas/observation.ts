@@ -14,6 +14,8 @@ export const Observation = z.strictObject({
   effectiveUntil: IsoDate.optional(),
   /** The page text the price was read from (a table row or sentence), kept as evidence for reviewers. */
   evidence: z.string().optional(),
+  /** The document that showed it (its URL), when the source reads several: the report, evidence and PR name it. */
+  document: z.url().optional(),
 });
 export type Observation = z.infer<typeof Observation>;
 
@@ -35,5 +37,10 @@ export const Extraction = z.strictObject({
   /** Models the page lists whose name the source cannot map to a catalog id: reported, never guessed. */
   untracked: z.array(z.strictObject({ name: z.string(), where: z.string() })),
   problems: z.array(Problem),
+  /**
+   * Sentences that withdraw or change an earlier announcement ("The previously scheduled increase … will not
+   * occur"), with the models they name: the evidence when a scheduled price is proposed for removal.
+   */
+  notices: z.array(z.strictObject({ text: z.string().min(1), models: z.array(ModelId) })).optional(),
 });
 export type Extraction = z.infer<typeof Extraction>;

@@ -5,24 +5,92 @@ import {
   Observation,
   type Problem,
 } from "../../schemas/observation.ts";
+import type { ModelEntry } from "../../schemas/model-entry.ts";
 import type { PageFormat } from "../extract/document.ts";
 import { notAPricingPage } from "../extract/refusal.ts";
 
 /** How a page is got: a plain HTTP GET (markdown or HTML), or a headless browser that runs its scripts. */
 export type FetchMethod = "http" | "browser";
 
+/** One document a source reads: a pricing page, one model's page, a page of price cards. */
+export interface SourceDocument {
+  /** Its name within the source, a file-name stem (`gpt-image-1-mini`, `pricing-api`): how runs store it and replays find it. */
+  name: string;
+  url: string;
+  format: PageFormat;
+  fetchWith: FetchMethod;
+}
+
+/** What one document of a source gave, with the text it was read from (for a `combine` that reads across documents). */
+export interface DocumentExtraction {
+  document: SourceDocument;
+  body: string;
+  format: PageFormat;
+  extraction: Extraction;
+}
+
 /**
- * One vendor pricing page: where it is, how to fetch it, and how to read prices off it.
- * Which catalog entries it covers is data, not code: every entry whose `sources` names this id.
+ * One vendor's prices: the documents they are read from, how each is fetched, and how prices are read
+ * off them. Which catalog entries it covers is data, not code: every entry whose `sources` names this id.
+ *
+ * Most sources read one page, at `url`. A source of several documents says which in `documents` (one
+ * per covered model, say) and may find more in a document it read (`linkedDocuments`: a model index
+ * pointing at each model's page); `combine` then reads across them (ids one page gives to prices another
+ * shows). A run fetches every document under the same per-host queue and retry rules and stores each.
  */
 export interface PricingSource {
   id: string;
   vendor: string;
+  /** The page this source starts from (the only one for a one-page source). */
   url: string;
   format: PageFormat;
   fetchWith: FetchMethod;
-  /** Pure: page text in, observations and problems out. Never throws on a bad page. */
-  extract(body: string, format?: PageFormat): Extraction;
+  /** The documents a run reads for these covered entries; absent for a one-page source. */
+  documents?(covered: readonly ModelEntry[]): SourceDocument[];
+  /** Documents a fetched document points at that are read in the same run (never more than it lists). */
+  linkedDocuments?(document: SourceDocument, body: string, format: PageFormat): SourceDocument[];
+  /**
+   * Pure: one document's text in, observations and problems out. Never throws on a bad page. `document` is
+   * which of the source's documents this is, when known (a run knows it; `catalog extract --file` does not,
+   * and the source tells its kinds of document apart by what they hold).
+   */
+  extract(body: string, format?: PageFormat, document?: SourceDocument): Extraction;
+  /**
+   * Pure: every document's extraction of one run → the source's reading as a whole (e.g. aliases on one page
+   * mapped to the ids another page names; `catalog` is every catalog entry, by id, for mapping names onto
+   * the catalog's own ids, never guessed). Default: `combineDocuments`.
+   */
+  combine?(documents: readonly DocumentExtraction[], catalog: ReadonlyMap<string, ModelEntry>): Extraction;
+}
+
+/** A source that reads several documents: stored and replayed as `<source-id>/<document>.<ext>`. */
+export function readsSeveralDocuments(source: Pick<PricingSource, "documents">): boolean {
+  return source.documents !== undefined;
+}
+
+/** The documents a run of `source` starts from: its own list, or its one page. */
+export function documentsOf(source: PricingSource, covered: readonly ModelEntry[]): SourceDocument[] {
+  return source.documents?.(covered) ?? [{ name: source.id, url: source.url, format: source.format, fetchWith: source.fetchWith }];
+}
+
+/**
+ * The default reading across documents: every document's observations (a key two documents price
+ * differently is a problem), untracked names and problems (each `where` prefixed with the document), and
+ * the worst status: one document that failed fails the source, so nothing is applied from half a reading.
+ */
+export function combineDocuments(sourceId: string, documents: readonly DocumentExtraction[]): Extraction {
+  const result = new ExtractionBuilder(sourceId);
+  for (const { document, extraction } of documents) {
+    const at = (where: string) => (documents.length > 1 ? `${document.name}: ${where}` : where);
+    for (const o of extraction.observations) result.observe(o, at("page"));
+    for (const u of extraction.untracked) result.untrackedModel(u.name, at(u.where));
+    for (const p of extraction.problems) result.problem(p.message, at(p.where));
+    for (const n of extraction.notices ?? []) result.notice(n.text, n.models);
+  }
+  const statuses = documents.map((d) => d.extraction.status);
+  const ownProblems = documents.reduce((n, d) => n + d.extraction.problems.length, 0);
+  if (result.problems.length > ownProblems) statuses.push("partial"); // two documents disagree on a price
+  return result.finishAs(statuses.includes("failed") ? "failed" : statuses.includes("partial") ? "partial" : "ok");
 }
 
 /**
@@ -33,7 +101,9 @@ export class ExtractionBuilder {
   readonly observations: Observation[] = [];
   readonly problems: Problem[] = [];
   readonly untracked: { name: string; where: string }[] = [];
+  readonly notices: NonNullable<Extraction["notices"]> = [];
   private fatal = false;
+  private statesNoPrices = false;
 
   constructor(readonly source: string) {}
 
@@ -72,6 +142,12 @@ export class ExtractionBuilder {
     this.problem(message, where);
   }
 
+  /** A sentence withdrawing or changing an announcement, naming these models (kept once). */
+  notice(text: string, models: readonly string[]): void {
+    if (models.length === 0 || this.notices.some((n) => n.text === text)) return;
+    this.notices.push({ text, models: [...models] });
+  }
+
   untrackedModel(name: string, where: string): void {
     if (!this.untracked.some((u) => u.name === name)) this.untracked.push({ name, where });
   }
@@ -80,13 +156,26 @@ export class ExtractionBuilder {
     return this.fatal;
   }
 
+  /**
+   * The document states no price at all, and that was checked (a model page without a pricing section):
+   * it reads as ok with no observation, instead of as a page nothing could be read from.
+   */
+  pricesNone(): void {
+    this.statesNoPrices = true;
+  }
+
   finish(): Extraction {
     let status: ExtractionStatus = "ok";
-    if (this.fatal || this.observations.length === 0) status = "failed";
+    if (this.fatal || (this.observations.length === 0 && !this.statesNoPrices)) status = "failed";
     else if (this.problems.length > 0) status = "partial";
-    if (this.observations.length === 0 && !this.fatal) {
+    if (this.observations.length === 0 && !this.fatal && !this.statesNoPrices) {
       this.problem("no price could be read from the page", "page");
     }
+    return this.finishAs(status);
+  }
+
+  /** The result with a status decided elsewhere (across documents); a failed one carries no observation. */
+  finishAs(status: ExtractionStatus): Extraction {
     // A failed page yields no observation at all: nothing from it may pass as verified or changed.
     return {
       source: this.source,
@@ -94,6 +183,7 @@ export class ExtractionBuilder {
       observations: status === "failed" ? [] : this.observations,
       untracked: this.untracked,
       problems: this.problems,
+      ...(this.notices.length > 0 && status !== "failed" ? { notices: this.notices } : {}),
     };
   }
 }
