@@ -15,6 +15,8 @@ const RunRelativePath = z
  */
 export const FetchedPage = z.strictObject({
   sourceId: z.string().min(1),
+  /** Which of the source's documents this is (`gpt-image-1-mini`), for a source that reads several. */
+  document: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(),
   /** The URL requested (the vendor page, or the local replay server's URL in a replay). */
   url: z.url(),
   /** Where the body came from after redirects. */
@@ -29,7 +31,7 @@ export const FetchedPage = z.strictObject({
   bytes: z.number().int().nonnegative(),
   /** Hex SHA-256 of the stored body bytes: `sha256sum <runDir>/<file>` prints the same. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/, { message: "must be a lower-case hex SHA-256" }),
-  /** The body, relative to the run directory: `pages/<source-id>.<md|html>`. */
+  /** The body, relative to the run directory: `pages/<source-id>.<md|html>` (or `pages/<source-id>/<document>.<md|html>`). */
   file: RunRelativePath,
   /** How the body is read: from the Content-Type when it says, else the source's own format. */
   format: z.enum(["markdown", "html"]),

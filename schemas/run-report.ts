@@ -20,6 +20,7 @@ export const PullRequestAction = z.enum([
 /** The fetched page as the report shows it: the fetch record without the fetch mechanics (other keys stripped). */
 export const ReportedPage = z.object(
   FetchedPage.pick({
+    document: true,
     url: true,
     finalUrl: true,
     fetchedAt: true,
@@ -41,15 +42,25 @@ export const SourceReport = z.strictObject({
   reason: z.string().optional(),
   /** What to do about it (set with `reason`): the same text the terminal and the job summary show. */
   nextStep: z.string().optional(),
+  /** The page the source starts from (its only one, for a one-page source). */
   page: ReportedPage.optional(),
+  /** For a source of several documents: every document this run fetched, in the order they were read. */
+  documents: z.array(ReportedPage).optional(),
   counts: z.strictObject({
     observations: z.number(),
     covered: z.number(),
     verified: z.number(),
+    /** Entries with a price whose value changed. */
     changed: z.number(),
     incomplete: z.number(),
     missing: z.number(),
     untracked: z.number(),
+    /** Entries priced in a new shape (keys retired, others in their place). */
+    reshaped: z.number(),
+    /** New keys proposed, retired keys proposed, and scheduled prices announced, withdrawn or lapsed. */
+    added: z.number(),
+    retired: z.number(),
+    scheduled: z.number(),
   }),
   problems: z.array(Problem),
   diff: SourceDiff.optional(),

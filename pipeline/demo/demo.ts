@@ -2,12 +2,12 @@
  * `npm run demo`: the whole nightly loop, offline, with zero set-up.
  *
  * A temporary clone of this repository's catalog gets a local bare `origin` and a local GitHub API;
- * real saved vendor pages are replayed through the real fetch path; the run verifies what matches,
- * and opens a pull request for what does not — the gpt-image-1-mini profile, whose per-image prices
- * OpenAI's page states differently.
+ * the newest real saved vendor documents are replayed through the real fetch path; the run verifies what
+ * matches, and opens a pull request per source for what does not — among them the gpt-image-1-mini
+ * profile, whose per-image prices OpenAI's model page states differently.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { runPipeline } from "../run/run.ts";
@@ -15,16 +15,40 @@ import { startGitHubServer } from "./github-server.ts";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 
-/** The real pages the demo replays (copies of ../shared/snapshots kept under test/fixtures). */
+/**
+ * The real pages the demo replays, the newest of each vendor (copies of ../shared/snapshots kept under
+ * test/fixtures), named as `--replay` expects: `<source-id>.<ext>` for a one-page source,
+ * `<source-id>/<document>.<ext>` for each document of a source that reads several.
+ */
 export const DEMO_PAGES: Record<string, string> = {
-  "openai-pricing.md": "test/fixtures/openai/platform-docs-pricing__2025-12-19.md",
-  "anthropic-pricing.md": "test/fixtures/anthropic/platform-claude-docs-pricing__2026-08-08.md",
-  "gemini-pricing.md": "test/fixtures/google/ai-google-dev-gemini-api-pricing__2025-11-21.md",
-  "deepseek-pricing.md": "test/fixtures/deepseek/api-docs-quick_start-pricing__2026-08-13.md",
+  "openai-pricing.md": "test/fixtures/openai/developers-openai-api-docs-pricing__2026-08-22.est.md",
+  "openai-models/gpt-image-1-mini.md": "test/fixtures/openai/models/gpt-image-1-mini__2026-08-19.md",
+  "openai-models/gpt-image-1.md": "test/fixtures/openai/models/gpt-image-1__2026-08-19.md",
+  "openai-models/gpt-image-2.md": "test/fixtures/openai/models/gpt-image-2__2026-08-19.md",
+  "openai-models/dall-e-3.md": "test/fixtures/openai/models/dall-e-3__2026-08-19.md",
+  "anthropic-pricing.md": "test/fixtures/anthropic/platform-claude-docs-pricing__2026-08-13.md",
+  "gemini-pricing.html": "test/fixtures/google/ai-google-dev-gemini-api-pricing__2026-08-13.html",
+  "deepseek-pricing.html": "test/fixtures/deepseek/api-docs-quick_start-pricing__2026-08-13.html",
+  "xai-pricing.md": "test/fixtures/xai/docs-x-ai-developers-pricing__2026-08-13.md",
+  "mistral-pricing/pricing-api.html": "test/fixtures/mistral/mistral-ai-pricing-api__2026-08-17.excerpt.html",
+  "mistral-pricing/models.html": "test/fixtures/mistral/docs-models/index__2026-08-17.excerpt.html",
+  ...Object.fromEntries(
+    readdirSync(path.join(REPO_ROOT, "test/fixtures/mistral/docs-models"))
+      .filter((f) => !f.startsWith("index__"))
+      .map((f) => [`mistral-pricing/${f.replace(/__.*$/, "")}.html`, `test/fixtures/mistral/docs-models/${f}`]),
+  ),
 };
 
-/** The day the demo pretends to run on: after the newest page's capture, before the prices it announces. */
-export const DEMO_DATE = "2026-08-15";
+/** Copy the demo's pages into a replay directory, in the layout `--replay` serves. */
+export function writeDemoPages(dir: string, pages: Record<string, string> = DEMO_PAGES): void {
+  for (const [name, file] of Object.entries(pages)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    cpSync(path.join(REPO_ROOT, file), path.join(dir, name));
+  }
+}
+
+/** The day the demo pretends to run on: after the newest page's capture. */
+export const DEMO_DATE = "2026-08-23";
 
 const TOKEN = "demo-token-not-a-secret";
 const OWNER = "catalog-freshness";
@@ -55,15 +79,14 @@ export async function demo(options: { keep?: boolean; print?: (line: string) => 
     git(["commit", "--quiet", "-m", "catalog as in this repository"]);
     git(["push", "--quiet", "origin", "main"]);
     // 2. The real pages, named as --replay expects: <source-id>.<ext>.
-    mkdirSync(pages);
-    for (const [name, file] of Object.entries(DEMO_PAGES)) cpSync(path.join(REPO_ROOT, file), path.join(pages, name));
+    writeDemoPages(pages);
     // 3. A GitHub API on localhost that answers as GitHub does and checks every request against its OpenAPI description.
     return startGitHubServer({ token: TOKEN, owner: OWNER, repo: REPO, bareRepoPath: bare });
   })();
 
   try {
     print(`catalog-freshness demo, in ${root}`);
-    print(`replaying ${Object.keys(DEMO_PAGES).length} real vendor pages as if on ${DEMO_DATE}; origin is ${bare}; GitHub API at ${server.url}\n`);
+    print(`replaying ${Object.keys(DEMO_PAGES).length} real vendor documents as if on ${DEMO_DATE}; origin is ${bare}; GitHub API at ${server.url}\n`);
     const report = await runPipeline({
       repoDir: work,
       catalogDir: path.join(work, "catalog"),

@@ -1,25 +1,31 @@
 /**
- * The evidence a reviewer sees in a price-change PR, saved with the run's artifacts: per changed model, a
- * screenshot of the page table(s) its new prices came from (rows highlighted) and a price-history chart.
+ * The evidence a reviewer sees in a price-change PR, saved with the run's artifacts: per model with proposals,
+ * a screenshot of the page table(s) its new prices came from (rows highlighted, on the document each came
+ * from) and a price-history chart of its changed, new and retired keys.
  * Nothing here can fail a run or hide a price change: what could not be pictured is said, with the reason.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { EntryDiff, SourceDiff } from "../../schemas/diff.ts";
+import type { SourceDiff } from "../../schemas/diff.ts";
 import { EVIDENCE_DIR, type ModelEvidence } from "../../schemas/evidence.ts";
 import type { FetchedPage } from "../../schemas/fetched-page.ts";
 import { entryRelativePath, type ModelEntry } from "../../schemas/model-entry.ts";
+import { type EntryProposals, proposalsOf } from "../diff/proposals.ts";
 import type { PageEvidence } from "../publish/pull-request.ts";
 import { evidencePage } from "./evidence-rows.ts";
-import { priceHistoryChart } from "./price-chart.ts";
-import { TableScreenshotter, type TableScreenshotterOptions } from "./table-screenshot.ts";
+import { type ChartedPrice, chartedPrices, priceHistoryChart } from "./price-chart.ts";
+import { NoChromium, TableScreenshotter, type TableScreenshotterOptions } from "./table-screenshot.ts";
 
-type Changed = Extract<EntryDiff, { outcome: "changed" }>;
+/** One stored document of a source: its vendor URL and where this run keeps its body. */
+export type StoredPage = Pick<FetchedPage, "file" | "format" | "url" | "fetchedAt" | "sha256">;
 
-/** One source with price changes, and its page as this run stored it (undefined: the run has none). */
+/**
+ * One source with proposals, and its documents as this run stored them (by vendor URL; empty: the run has
+ * none). A one-page source has one; each proposal's `document` says which page its row is on.
+ */
 export interface SourceToEvidence {
   diff: SourceDiff;
-  page: Pick<FetchedPage, "file" | "format" | "url" | "fetchedAt" | "sha256"> | undefined;
+  pages: readonly StoredPage[];
 }
 
 export interface CaptureOptions {
@@ -36,44 +42,46 @@ export function modelFileStem(id: string): string {
 }
 
 /**
- * Screenshots and charts for every changed model of these sources, by source id. Chromium is started once,
- * and only when some row to picture was found; a fresh browser context per model.
+ * Screenshots and charts for every model a source proposes to change, by source id. Chromium is started once,
+ * and only when some row to picture was found; a fresh browser context per model and page.
  */
 export async function captureEvidence(sources: readonly SourceToEvidence[], options: CaptureOptions): Promise<Map<string, ModelEvidence[]>> {
   const result = new Map<string, ModelEvidence[]>();
   const screenshotter = new TableScreenshotter(options.browser);
+  const said = new Set<string>();
   try {
-    for (const { diff, page } of sources) {
-      const changed = diff.entries.filter((e): e is Changed => e.outcome === "changed");
-      if (changed.length === 0) continue;
+    for (const { diff, pages } of sources) {
+      const proposals = proposalsOf(diff);
+      if (proposals.length === 0) continue;
       const dir = path.posix.join(EVIDENCE_DIR, diff.source);
-      let body: string | undefined;
+      const bodies = new Map<string, string>();
       let unreadable = "";
       try {
         await mkdir(path.join(options.runDir, dir), { recursive: true });
-        if (!page) throw new Error("the run kept no copy of it");
-        body = await readFile(path.join(options.runDir, page.file), "utf8");
+        if (pages.length === 0) throw new Error("the run kept no copy of it");
+        for (const page of pages) bodies.set(page.url, await readFile(path.join(options.runDir, page.file), "utf8"));
       } catch (err) {
         unreadable = `the stored page could not be read: ${(err as Error).message}`;
         options.log(`${diff.source}: ${unreadable}`);
       }
       const models: ModelEvidence[] = [];
-      for (const e of changed) {
-        const stem = modelFileStem(e.model);
-        const entry = options.entries.get(e.model);
-        const evidence: ModelEvidence = { model: e.model, screenshots: [], notShown: [] };
-        if (body === undefined || !page) {
+      for (const p of proposals) {
+        const stem = modelFileStem(p.model);
+        const entry = options.entries.get(p.model);
+        const evidence: ModelEvidence = { model: p.model, screenshots: [], notShown: [] };
+        if (unreadable) {
           evidence.notShown.push({ reason: unreadable });
           models.push(evidence);
           continue;
         }
         try {
-          Object.assign(evidence, await writeChart(entry, e, options, `${dir}/${stem}-history.svg`));
-          await screenshotRows(screenshotter, { body, page, change: e, entry, dir, stem, source: diff.source }, evidence, options);
+          const charted = chartedPrices(p);
+          if (charted.length > 0) Object.assign(evidence, await writeChart(entry, p.model, charted, options, `${dir}/${stem}-history.svg`));
+          await screenshotRows(screenshotter, { bodies, pages, proposals: p, entry, dir, stem, source: diff.source, said }, evidence, options);
         } catch (err) {
           // A page that trips up the marking, a disk error: the PR still shows the change, and says why no picture.
           evidence.notShown.push({ reason: `evidence not captured: ${(err as Error).message.split("\n")[0]}` });
-          options.log(`${e.model}: evidence not captured: ${(err as Error).message}`);
+          options.log(`${p.model}: evidence not captured: ${(err as Error).message}`);
         }
         models.push(evidence);
       }
@@ -90,64 +98,94 @@ export function provenanceOf(source: string, page: Pick<FetchedPage, "url" | "fe
   return `${source} · ${page.url} · captured ${page.fetchedAt} · sha256 ${page.sha256.slice(0, 12)}…`;
 }
 
-async function writeChart(entry: ModelEntry | undefined, e: Changed, options: CaptureOptions, file: string): Promise<Pick<ModelEvidence, "chart" | "chartProblem">> {
+async function writeChart(
+  entry: ModelEntry | undefined,
+  model: string,
+  charted: ChartedPrice[],
+  options: CaptureOptions,
+  file: string,
+): Promise<Pick<ModelEvidence, "chart" | "chartProblem">> {
   if (!entry) return { chartProblem: "the model's catalog entry was not loaded" };
   try {
-    await writeFile(path.join(options.runDir, file), priceHistoryChart(entry, e.changes, options.runDate));
+    await writeFile(path.join(options.runDir, file), priceHistoryChart(entry, charted, options.runDate));
     return { chart: file };
   } catch (err) {
-    options.log(`${e.model}: price history chart not written: ${(err as Error).message}`);
+    options.log(`${model}: price history chart not written: ${(err as Error).message}`);
     return { chartProblem: (err as Error).message };
   }
 }
 
 async function screenshotRows(
   screenshotter: TableScreenshotter,
-  input: { body: string; page: NonNullable<SourceToEvidence["page"]>; change: Changed; entry: ModelEntry | undefined; dir: string; stem: string; source: string },
+  input: {
+    bodies: ReadonlyMap<string, string>;
+    pages: readonly StoredPage[];
+    proposals: EntryProposals;
+    entry: ModelEntry | undefined;
+    dir: string;
+    stem: string;
+    source: string;
+    /** Reasons already logged in this run. */
+    said: Set<string>;
+  },
   evidence: ModelEvidence,
   options: CaptureOptions,
 ): Promise<void> {
-  const { change, entry } = input;
-  if (change.changes.some((c) => !c.evidence)) evidence.notShown.push({ reason: "the source recorded no page row for some of these prices" });
-  // Rows by their text; a row's price keys say which tier's table (Batch, Flex…) it belongs to.
-  const rows = new Map<string, Set<string>>();
-  for (const c of change.changes) {
+  const { proposals, entry } = input;
+  // Pictured: changed prices, and the new keys that took a retired key's place (a new shape). Other new keys are
+  // quoted in the PR only, so a page with many new keys does not bury the change in pictures.
+  const replacing = new Set(proposals.retired.flatMap((r) => r.replacedBy));
+  const shown = [...proposals.changes, ...proposals.added.filter((a) => replacing.has(a.price))];
+  if (shown.some((c) => !c.evidence)) evidence.notShown.push({ reason: "the source recorded no page row for some of these prices" });
+  // Rows by page, then by their text; a row's price keys say which tier's table (Batch, Flex…) it belongs to.
+  const byPage = new Map<StoredPage, Map<string, Set<string>>>();
+  for (const c of shown) {
     if (!c.evidence) continue;
+    const page = input.pages.find((p) => p.url === c.document) ?? input.pages[0]!;
+    const rows = byPage.get(page) ?? new Map<string, Set<string>>();
     const tier = c.price.includes("/") ? c.price.slice(0, c.price.indexOf("/")) : "standard";
     rows.set(c.evidence, (rows.get(c.evidence) ?? new Set()).add(tier));
+    byPage.set(page, rows);
   }
-  if (rows.size === 0) return;
-  const names = [change.model.slice(change.model.indexOf("/") + 1), ...(entry ? [entry.name] : [])];
-  const marked = evidencePage(input.body, input.page.format, [...rows].map(([evidence, tiers]) => ({ evidence, tiers: [...tiers] })), names, provenanceOf(input.source, input.page));
-  for (const row of marked.notFound) evidence.notShown.push({ row, reason: "this row was not found on the stored page" });
-  if (marked.shots.length === 0) return;
-  try {
-    const shots = await screenshotter.shoot(marked.html, marked.shots.map((s) => s.marker));
-    for (const [i, shot] of shots.entries()) {
-      const file = `${input.dir}/${input.stem}${i === 0 ? "" : `.table-${i + 1}`}.png`;
-      await writeFile(path.join(options.runDir, file), shot.png);
-      evidence.screenshots.push({ file, rows: marked.shots[i]!.rows });
+  const names = [proposals.model.slice(proposals.model.indexOf("/") + 1), ...(entry ? [entry.name] : [])];
+  for (const [page, rows] of byPage) {
+    const marked = evidencePage(input.bodies.get(page.url)!, page.format, [...rows].map(([evidence, tiers]) => ({ evidence, tiers: [...tiers] })), names, provenanceOf(input.source, page));
+    for (const row of marked.notFound) evidence.notShown.push({ row, reason: "this row was not found on the stored page" });
+    if (marked.shots.length === 0) continue;
+    try {
+      const shots = await screenshotter.shoot(marked.html, marked.shots.map((s) => s.marker));
+      for (const [i, shot] of shots.entries()) {
+        const n = evidence.screenshots.length;
+        const file = `${input.dir}/${input.stem}${n === 0 ? "" : `.table-${n + 1}`}.png`;
+        await writeFile(path.join(options.runDir, file), shot.png);
+        evidence.screenshots.push({ file, rows: marked.shots[i]!.rows });
+      }
+    } catch (err) {
+      const reason = (err as Error).message.split("\n")[0]!.replace(/browserType\.launch: /, "");
+      // No Chromium at all is said once for the run, not once per model.
+      if (!(err instanceof NoChromium)) options.log(`${proposals.model}: ${reason}`);
+      else if (!input.said.has(reason)) {
+        input.said.add(reason);
+        options.log(reason);
+      }
+      for (const s of marked.shots) for (const row of s.rows) if (!evidence.screenshots.some((x) => x.rows.includes(row))) evidence.notShown.push({ row, reason });
     }
-  } catch (err) {
-    const reason = (err as Error).message.split("\n")[0]!.replace(/browserType\.launch: /, "");
-    options.log(`${change.model}: ${reason}`);
-    for (const s of marked.shots.slice(evidence.screenshots.length)) for (const row of s.rows) evidence.notShown.push({ row, reason });
   }
 }
 
 /**
- * For the run: attach the evidence of each healthy source with price changes to its outcome's PageEvidence
- * (plus the run directory, for local runs with no run page to link), from the page as this run stored it.
+ * For the run: attach the evidence of each healthy source with proposals to its outcome's PageEvidence (plus the
+ * run directory, for local runs with no run page to link), from the pages as this run stored them.
  */
 export async function withEvidence<
-  T extends { diff?: SourceDiff; evidence?: PageEvidence; page?: FetchedPage; report: { source: string; status: string } },
+  T extends { diff?: SourceDiff; evidence?: PageEvidence; pages: readonly { document: { url: string }; page: FetchedPage }[]; report: { source: string; status: string } },
 >(outcomes: T[], options: CaptureOptions): Promise<T[]> {
   const sources: SourceToEvidence[] = [];
   for (const o of outcomes) {
     if (o.report.status !== "ok" || !o.diff || o.diff.refused || !o.evidence) continue;
-    if (!o.diff.entries.some((e) => e.outcome === "changed")) continue;
+    if (proposalsOf(o.diff).length === 0) continue;
     // The vendor's URL, not the replay server's, is what the picture's caption names.
-    sources.push({ diff: o.diff, page: o.page && { ...o.page, url: o.evidence.url } });
+    sources.push({ diff: o.diff, pages: o.pages.map((p) => ({ ...p.page, url: p.document.url })) });
   }
   let captured = new Map<string, ModelEvidence[]>();
   try {

@@ -142,13 +142,30 @@ function distanceToName(rows: string[][], r: number, names: readonly string[]): 
 export function locateBlock($: CheerioAPI, evidence: string): Element | undefined {
   const wanted = squash(evidence);
   if (wanted === "") return undefined;
-  let best: { el: Element; size: number } | undefined;
-  for (const el of $("p, li, dd, blockquote").toArray()) {
-    const text = squash($(el).text());
-    const inside = text.includes(wanted) || (text.length * 2 >= wanted.length && wanted.includes(text));
-    if (inside && (!best || text.length < best.size)) best = { el, size: text.length };
+  // Evidence read off a page laid out one value a line is its path there, "Text tokens › Input › $2.00": the
+  // block that holds those pieces in that order.
+  const pieces = evidence.includes(" › ") ? evidence.split(" › ").map(squash).filter((p) => p !== "") : [];
+  const smallest = (selector: string): Element | undefined => {
+    let best: { el: Element; size: number } | undefined;
+    for (const el of $(selector).toArray() as Element[]) {
+      const text = squash($(el).text());
+      const inside = text.includes(wanted) || (text.length * 2 >= wanted.length && wanted.includes(text)) || (pieces.length > 1 && inOrder(text, pieces));
+      if (inside && (!best || text.length < best.size)) best = { el, size: text.length };
+    }
+    return best?.el;
+  };
+  // Text blocks first; a page built of divs (price cards) only when no text block holds it.
+  return smallest("p, li, dd, blockquote") ?? smallest("div");
+}
+
+function inOrder(text: string, pieces: readonly string[]): boolean {
+  let at = 0;
+  for (const piece of pieces) {
+    const i = text.indexOf(piece, at);
+    if (i < 0) return false;
+    at = i + piece.length;
   }
-  return best?.el;
+  return true;
 }
 
 /** Readable, print-like look for markdown rendered bare, and the highlight (kept on top of a vendor's own CSS). */

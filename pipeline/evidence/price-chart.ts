@@ -3,8 +3,9 @@
  * `priceHistory` (from/until), the current catalog price since its last change, and the page's new price
  * from the run date. Pure and dependency-free; the run writes it next to the screenshots.
  */
-import type { PriceChange } from "../../schemas/diff.ts";
+import type { PriceAdded, PriceChange, PriceRetired } from "../../schemas/diff.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
+import type { Unit } from "../../schemas/price-key.ts";
 import { formatUsd } from "../publish/markdown.ts";
 
 const WIDTH = 640;
@@ -31,8 +32,33 @@ interface Step {
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY_MS;
 const iso = (d: number) => new Date(Math.round(d) * DAY_MS).toISOString().slice(0, 10);
 
-/** The steps of one price key, oldest first, ending with the new price from `runDate` on. */
-function stepsOf(entry: ModelEntry, change: PriceChange, runDate: string): { steps: Step[]; firstKnown: number | undefined } {
+/**
+ * One price key the chart draws: a changed price (old → new), a new key (no old), or a retired key (no new).
+ * `on` is the day the new price starts or the old one ends (the run day when the page gives none).
+ */
+export interface ChartedPrice {
+  price: string;
+  unit: Unit;
+  old?: number;
+  new?: number;
+  on?: string;
+}
+
+/**
+ * The chart's keys for a source's proposals for one entry: value changes, retired keys, and the new keys that
+ * took a retired key's place (a new shape). A key merely new has no history to draw: the PR's table lists it.
+ */
+export function chartedPrices(p: { changes: readonly PriceChange[]; added: readonly PriceAdded[]; retired: readonly PriceRetired[] }): ChartedPrice[] {
+  const replacing = new Map(p.retired.flatMap((r) => r.replacedBy.map((k) => [k, r.until] as const)));
+  return [
+    ...p.changes.map((c) => ({ price: c.price, unit: c.unit, old: c.old, new: c.new, ...(c.takesEffect ? { on: c.takesEffect } : {}) })),
+    ...p.retired.map((r) => ({ price: r.price, unit: r.unit, old: r.usd, on: r.until })),
+    ...p.added.filter((a) => replacing.has(a.price)).map((a) => ({ price: a.price, unit: a.unit, new: a.usd, on: replacing.get(a.price)! })),
+  ];
+}
+
+/** The steps of one price key, oldest first, ending with the new price from its day on (or with the retired one's end). */
+function stepsOf(entry: ModelEntry, change: ChartedPrice, runDate: string): { steps: Step[]; firstKnown: number | undefined } {
   const history = entry.priceHistory.filter((h) => h.price === change.price).sort((a, b) => a.until.localeCompare(b.until));
   const steps: Step[] = [];
   let previousUntil: number | undefined;
@@ -41,9 +67,10 @@ function stepsOf(entry: ModelEntry, change: PriceChange, runDate: string): { ste
     steps.push({ usd: h.usd, start: start ?? NaN, end: day(h.until), startUnknown: start === undefined, kind: "history" });
     previousUntil = day(h.until);
   }
-  const run = day(runDate);
-  steps.push({ usd: entry.prices[change.price]?.usd ?? change.old, start: previousUntil ?? NaN, end: run, startUnknown: previousUntil === undefined, kind: "current" });
-  steps.push({ usd: change.new, start: run, end: NaN, startUnknown: false, kind: "new" });
+  const at = day(change.on ?? runDate);
+  const current = entry.prices[change.price]?.usd ?? change.old;
+  if (current !== undefined) steps.push({ usd: current, start: previousUntil ?? NaN, end: at, startUnknown: previousUntil === undefined, kind: "current" });
+  if (change.new !== undefined) steps.push({ usd: change.new, start: at, end: NaN, startUnknown: false, kind: "new" });
   const known = steps.flatMap((s) => [s.start, s.end]).filter((d) => !Number.isNaN(d));
   return { steps, firstKnown: known.length > 0 ? Math.min(...known) : undefined };
 }
@@ -60,7 +87,7 @@ const escapeXml = (text: string) =>
 const num = (n: number) => Number(n.toFixed(1)).toString();
 
 /** The chart for one changed model: one panel per changed price key, sharing the time axis. */
-export function priceHistoryChart(entry: ModelEntry, changes: readonly PriceChange[], runDate: string): string {
+export function priceHistoryChart(entry: ModelEntry, changes: readonly ChartedPrice[], runDate: string): string {
   const series = changes.map((change) => ({ change, ...stepsOf(entry, change, runDate) }));
   const run = day(runDate);
   const firstKnown = Math.min(run, ...series.flatMap((s) => (s.firstKnown !== undefined ? [s.firstKnown] : [])));
@@ -127,6 +154,9 @@ export function priceHistoryChart(entry: ModelEntry, changes: readonly PriceChan
         `<text class="value" x="${num(labelX)}" y="${num(yy - 5)}" text-anchor="${step.kind === "new" ? "start" : "middle"}" fill="${colour}"${step.kind === "new" ? ' font-weight="600"' : ""}>${escapeXml(label)}</text>`,
       );
       if (step.kind === "new") out.push(`<circle cx="${num(x1)}" cy="${num(yy)}" r="3.5" fill="${colour}"/>`);
+      if (step.kind === "current" && change.new === undefined) {
+        out.push(`<text class="retired" x="${num(x2 + 4)}" y="${num(yy + 4)}" fill="#cf222e" font-weight="600">retired ${escapeXml(iso(step.end))}</text>`);
+      }
       // The old price was last seen on lastVerified: the change happened between that day and the run.
       if (step.kind === "current" && verified > x(start) && verified < x(run)) {
         out.push(`<circle class="last-verified" cx="${num(verified)}" cy="${num(yy)}" r="3.5" fill="#ffffff" stroke="${colour}" stroke-width="1.5"><title>last verified ${entry.lastVerified}</title></circle>`);

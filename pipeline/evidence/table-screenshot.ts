@@ -4,7 +4,7 @@
  * but the page itself is aborted.
  */
 import { chromium, type Browser } from "playwright-core";
-import { CHROMIUM_ARGS, chromiumExecutable } from "../fetch/browser.ts";
+import { CHROMIUM_ARGS, chromiumExecutable, chromiumStatus } from "../fetch/browser.ts";
 import { ROW_ATTR, SHOT_ATTR } from "./evidence-rows.ts";
 
 /** Never resolved: the page is served from memory through the route below, whatever this name is. */
@@ -89,6 +89,16 @@ export class TableScreenshotter {
   }
 
   private browser(): Promise<Browser> {
+    if (!this.launching && this.executablePath === chromiumExecutable()) {
+      // No Chromium on this machine (a fresh `npm ci`): say so in one line, with how to get one, instead of
+      // Playwright's "Executable doesn't exist at …/ms-playwright/…", which reads like a crash.
+      const status = chromiumStatus();
+      if ("missing" in status) {
+        const refused = Promise.reject(new NoChromium());
+        refused.catch(() => {}); // awaited by every shoot(); never an unhandled rejection
+        this.launching = refused;
+      }
+    }
     this.launching ??= chromium
       .launch({ executablePath: this.executablePath, args: [...CHROMIUM_ARGS, "--dns-prefetch-disable"] })
       .catch((err: unknown) => {
@@ -96,5 +106,14 @@ export class TableScreenshotter {
         throw new Error(`Chromium could not start (${this.executablePath ?? "Playwright's own Chromium"}): ${message}`, { cause: err });
       });
     return this.launching;
+  }
+}
+
+/** Why no screenshot can be taken on this machine: there is no Chromium to take it. */
+export class NoChromium extends Error {
+  constructor() {
+    super(
+      "the evidence screenshots need a Chromium, and this machine has none: install one (`sudo apt-get install chromium`, or `npx playwright-core install chromium`) or set CHROMIUM_PATH; the pull requests still show every change",
+    );
   }
 }

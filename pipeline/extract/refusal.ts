@@ -17,6 +17,10 @@ export function notAPricingPage(body: string): string | undefined {
   if (body.trim() === "") return "the body is empty";
   const cut = cutOffInATable(body);
   if (cut) return cut;
+  const home = homePage(body);
+  if (home) return home;
+  const currency = notInUsDollars(body);
+  if (currency) return currency;
   // Look only at the start and end: a real page may mention "captcha" in its prose.
   const head = body.slice(0, 8000);
   const tail = body.length > 8000 ? body.slice(-2000) : "";
@@ -38,5 +42,48 @@ export function cutOffInATable(body: string): string | undefined {
   const opened = text.match(/<table\b/gi)?.length ?? 0;
   const closed = text.match(/<\/table>/gi)?.length ?? 0;
   if (opened > closed) return "a table on the page is never closed: it was cut off in transfer";
+  return undefined;
+}
+
+/**
+ * A price page localised into another currency (DeepSeek's `/zh-cn/` page in 元, a EUR or KRW page): its
+ * figures are not US dollars and must never be read as such. Judged on the amounts the page shows: several
+ * in one other currency and none in dollars. A page that shows both (USD and EUR columns) is left to the
+ * sources, which read the USD ones.
+ */
+const OTHER_CURRENCIES: { code: string; amount: RegExp }[] = [
+  { code: "CNY", amount: /[¥￥]\s?\d|\d\s?元|\d\s?(?:CNY|RMB)\b|\b(?:CNY|RMB)\s?\d/g },
+  { code: "EUR", amount: /€\s?\d|\d(?:[.,]\d+)?\s?(?:€|EUR\b)|\bEUR\s?\d/g },
+  { code: "KRW", amount: /₩\s?\d|\d\s?원|\d\s?KRW\b|\bKRW\s?\d/g },
+  { code: "JPY", amount: /\d\s?円|\d\s?JPY\b|\bJPY\s?\d/g },
+  { code: "GBP", amount: /£\s?\d|\bGBP\s?\d/g },
+];
+const DOLLAR_AMOUNT = /\$\s?\d|\d\s?\$|\bUSD\s?\d|\d\s?USD\b/g;
+
+export function notInUsDollars(body: string): string | undefined {
+  const text = body.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " ");
+  if ((text.match(DOLLAR_AMOUNT) ?? []).length > 0) return undefined;
+  for (const { code, amount } of OTHER_CURRENCIES) {
+    const n = (text.match(amount) ?? []).length;
+    if (n >= 3) return `not a USD price page: its ${n} amounts are in ${code} and none is in US dollars (a localized page?); the source reads the vendor's USD page`;
+  }
+  return undefined;
+}
+
+/**
+ * The vendor's home page served in place of the price page (DeepSeek's URL without its trailing slash
+ * answered with the home page and HTTP 200): the page's own canonical link names the site's root.
+ */
+export function homePage(body: string): string | undefined {
+  const head = body.slice(0, 20_000);
+  const link = /<link\b[^>]*\brel=["']?canonical["']?[^>]*>/i.exec(head)?.[0];
+  const href = link && /\bhref=["']([^"']+)["']/i.exec(link)?.[1];
+  if (!href) return undefined;
+  try {
+    const url = new URL(href);
+    if (url.pathname === "/" || url.pathname === "") return `not the price page: the page calls itself ${url.href}, the vendor's home page`;
+  } catch {
+    // a relative or broken canonical link says nothing
+  }
   return undefined;
 }

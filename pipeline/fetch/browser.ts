@@ -14,6 +14,8 @@ import {
   isTextType,
   parseContentType,
   retryPolicy,
+  isHomePage,
+  sameSite,
   USER_AGENT,
 } from "./http.ts";
 import { parseRetryAfter, withRetries } from "./retry.ts";
@@ -233,7 +235,7 @@ export class BrowserFetcher {
         // A script sending the page to another host is stopped here (HTTP redirects are not routed).
         if (request.isNavigationRequest() && request.frame().parentFrame() === null) {
           const target = safeUrl(request.url());
-          if (target && target.hostname.toLowerCase() !== origin.hostname.toLowerCase()) {
+          if (target && !sameSite(origin, target)) {
             offHost ??= request.url();
             await route.abort("blockedbyclient").catch(() => {});
             return;
@@ -264,8 +266,15 @@ export class BrowserFetcher {
       // Chromium follows HTTP redirects itself and does not pass them through `route`, so a redirect
       // to another host is caught here, after the fact: its page is never used.
       const chain = redirectChain(response.request());
-      const away = chain.find((u) => safeUrl(u)?.hostname.toLowerCase() !== origin.hostname.toLowerCase());
+      const away = chain.find((u) => {
+        const hop = safeUrl(u);
+        return !hop || !sameSite(origin, hop);
+      });
       if (away) throw offHostError(url, away, "not used");
+      const landed = safeUrl(chain.at(-1)!);
+      if (landed && isHomePage(landed) && !isHomePage(origin)) {
+        throw new FetchError("bad-redirect", url, `redirected to the vendor's home page ${landed.href}, not a price page (not used; update the source URL if the page moved)`);
+      }
       if (chain.length - 1 > maxRedirects) {
         throw new FetchError("too-many-redirects", url, `more than ${maxRedirects} redirects (${chain.join(" → ")})`);
       }

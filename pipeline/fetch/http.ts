@@ -199,7 +199,35 @@ export function checkUrl(url: string): URL {
   return parsed;
 }
 
-/** Where a 3xx points, if we may go there: same host, not seen before, within the redirect budget. */
+/**
+ * Whether a redirect from `from` to `to` stays on the vendor's own site: the same host, or two hosts under
+ * the same registrable domain (`mistral.ai` → `docs.mistral.ai`). An IP address or a one-label host
+ * (`localhost`) matches only itself. The registrable domain is the last two labels, or three under a
+ * two-letter country code with a generic second level (`example.co.uk`): enough for vendors' sites,
+ * without shipping the public-suffix list.
+ */
+export function sameSite(from: URL, to: URL): boolean {
+  const a = from.hostname.toLowerCase().replace(/\.$/, "");
+  const b = to.hostname.toLowerCase().replace(/\.$/, "");
+  if (a === b) return true;
+  const site = (host: string): string | undefined => {
+    if (/^[\d.]+$/.test(host) || host.includes(":") || host.includes("[")) return undefined;
+    const labels = host.split(".");
+    if (labels.length < 2) return undefined;
+    const generic = /^(?:co|com|net|org|gov|edu|ac)$/.test(labels.at(-2)!) && labels.at(-1)!.length === 2;
+    const keep = generic ? 3 : 2;
+    return labels.length >= keep ? labels.slice(-keep).join(".") : undefined;
+  };
+  const sa = site(a);
+  return sa !== undefined && sa === site(b);
+}
+
+/** A site's front page: `/`, or a locale's front page (`/en/`, `/zh-cn`, `/zh-cn/`). */
+export function isHomePage(url: URL): boolean {
+  return /^\/(?:[a-z]{2}-[a-z]{2,4}\/?|[a-z]{2}\/)?$/i.test(url.pathname);
+}
+
+/** Where a 3xx points, if we may go there: the vendor's own site, not seen before, within the redirect budget. */
 function nextHop(url: string, origin: URL, current: string, response: Response, visited: string[], maxRedirects: number): string {
   const location = response.headers.get("location");
   if (!location) throw new FetchError("bad-redirect", url, `HTTP ${response.status} from ${current} without a Location`, { status: response.status });
@@ -212,7 +240,13 @@ function nextHop(url: string, origin: URL, current: string, response: Response, 
   if (next.protocol !== "http:" && next.protocol !== "https:") {
     throw new FetchError("bad-redirect", url, `redirected to ${next.href}: unsupported protocol`, { status: response.status });
   }
-  if (next.hostname.toLowerCase() !== origin.hostname.toLowerCase()) {
+  if (isHomePage(next) && !isHomePage(origin)) {
+    // A moved or retired page often redirects to the site's front page: that is not the price page.
+    throw new FetchError("bad-redirect", url, `redirected to the vendor's home page ${next.href}, not a price page (not followed; update the source URL if the page moved)`, {
+      status: response.status,
+    });
+  }
+  if (!sameSite(origin, next)) {
     throw new FetchError("redirect-off-host", url, `redirected to another host: ${next.href} (not followed; update the source URL if the page moved)`, {
       status: response.status,
     });

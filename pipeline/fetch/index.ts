@@ -24,9 +24,13 @@ export type PageWithBody = FetchedPage & { body: string };
 export const PAGES_DIR = "pages";
 export const PAGES_INDEX = "index.json";
 
-/** `<source-id>.<md|html>`: the body's file name, in a run's pages dir and in a replay dir. */
-export function pageFileName(source: Pick<PricingSource, "id" | "format">, format: PageFormat = source.format): string {
-  return `${checkId(source.id)}.${format === "markdown" ? "md" : "html"}`;
+/**
+ * The body's file name, in a run's pages dir and in a replay dir: `<source-id>.<md|html>` for a one-page
+ * source, `<source-id>/<document>.<md|html>` for a document of a source that reads several.
+ */
+export function pageFileName(source: Pick<PricingSource, "id" | "format">, format: PageFormat = source.format, document?: string): string {
+  const ext = format === "markdown" ? "md" : "html";
+  return document === undefined ? `${checkId(source.id)}.${ext}` : `${checkId(source.id)}/${checkId(document)}.${ext}`;
 }
 
 /**
@@ -54,8 +58,9 @@ export interface PageFetcherOptions {
 
 /**
  * Gets each source's page by its `fetchWith` method and keeps it under `<runDir>/pages/`:
- * the body as `<id>.<md|html>`, the browser's screenshot as `<id>.png`, and every record in
- * `index.json`. The same layout is what `--replay <dir>` serves, so any run can be replayed.
+ * the body as `<id>.<md|html>` (a document of a source of several: `<id>/<document>.<md|html>`), the
+ * browser's screenshot beside it as `.png`, and every record in `index.json`. The same layout is what
+ * `--replay <dir>` serves, so any run can be replayed.
  */
 export class PageFetcher {
   private readonly options: PageFetcherOptions;
@@ -74,12 +79,13 @@ export class PageFetcher {
    * Throws a FetchError when the page cannot be got; the source's previous record in this run dir, if
    * any, is then dropped so the index never describes a body that was not fetched this time.
    */
-  async fetch(source: FetchableSource, where: { url?: string; runDir: string }): Promise<PageWithBody> {
+  async fetch(source: FetchableSource, where: { url?: string; runDir: string; document?: string }): Promise<PageWithBody> {
     const url = where.url ?? source.url;
-    const pagesDir = path.join(where.runDir, PAGES_DIR);
-    const shotRel = `${PAGES_DIR}/${checkId(source.id)}.png`;
+    const { document } = where;
+    const stem = pageFileName(source, "html", document).replace(/\.html$/, "");
+    const shotRel = `${PAGES_DIR}/${stem}.png`;
     const hostQueues = this.options.hostQueues ?? defaultHostQueues;
-    await mkdir(pagesDir, { recursive: true });
+    await mkdir(path.dirname(path.join(where.runDir, shotRel)), { recursive: true });
 
     let got: { page: Awaited<ReturnType<typeof fetchText>>; screenshot: Buffer | undefined };
     try {
@@ -97,9 +103,9 @@ export class PageFetcher {
         got = { page: await fetchText(url, { ...this.options.http, hostQueues }), screenshot: undefined };
       }
     } catch (err) {
-      await this.forget(where.runDir, source.id);
+      await this.forget(where.runDir, source.id, document);
       for (const format of ["markdown", "html"] as const) {
-        await rm(path.join(where.runDir, PAGES_DIR, pageFileName(source, format)), { force: true });
+        await rm(path.join(where.runDir, PAGES_DIR, pageFileName(source, format, document)), { force: true });
       }
       await rm(path.join(where.runDir, shotRel), { force: true });
       throw err;
@@ -107,7 +113,7 @@ export class PageFetcher {
 
     const { page, screenshot } = got;
     const format = pageFormat(source, page.contentType);
-    const bodyRel = `${PAGES_DIR}/${pageFileName(source, format)}`;
+    const bodyRel = `${PAGES_DIR}/${pageFileName(source, format, document)}`;
     // The record describes the file as stored (UTF-8 text), so `sha256sum` on it agrees.
     const stored = Buffer.from(page.body, "utf8");
     await writeFile(path.join(where.runDir, bodyRel), stored);
@@ -116,6 +122,7 @@ export class PageFetcher {
 
     const record = FetchedPage.parse({
       sourceId: source.id,
+      ...(document !== undefined ? { document } : {}),
       url,
       finalUrl: page.finalUrl,
       fetchedAt: page.fetchedAt,
@@ -162,15 +169,15 @@ export class PageFetcher {
 
   private async remember(runDir: string, record: FetchedPage): Promise<void> {
     const index = await this.index(runDir);
-    const at = index.pages.findIndex((p) => p.sourceId === record.sourceId);
+    const at = index.pages.findIndex((p) => p.sourceId === record.sourceId && p.document === record.document);
     if (at >= 0) index.pages[at] = record;
     else index.pages.push(record);
     await this.save(runDir, index);
   }
 
-  private async forget(runDir: string, sourceId: string): Promise<void> {
+  private async forget(runDir: string, sourceId: string, document: string | undefined): Promise<void> {
     const index = await this.index(runDir);
-    const at = index.pages.findIndex((p) => p.sourceId === sourceId);
+    const at = index.pages.findIndex((p) => p.sourceId === sourceId && p.document === document);
     if (at < 0) return;
     index.pages.splice(at, 1);
     await this.save(runDir, index);

@@ -3,13 +3,16 @@ import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import type { PricingSource } from "../sources/source.ts";
+import type { PricingSource, SourceDocument } from "../sources/source.ts";
 
 export interface ReplayServer {
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
-  /** Where the server serves this source's saved page; undefined only for an id that is not a file name. */
-  urlFor(source: Pick<PricingSource, "id" | "format">): string | undefined;
+  /**
+   * Where the server serves this source's saved page (or, with `document`, that document of a source that
+   * reads several: `<dir>/<source-id>/<document>.<md|html>`); undefined only for a name that is not a file name.
+   */
+  urlFor(source: Pick<PricingSource, "id" | "format">, document?: Pick<SourceDocument, "name" | "format">): string | undefined;
   close(): Promise<void>;
 }
 
@@ -30,8 +33,8 @@ const CONTENT_TYPES: Record<string, string> = {
 const NO_SCRIPTS_CSP = "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
 
 /**
- * Serve saved pages (`<dir>/<source-id>.<md|html>`, or the same under `<dir>/pages/` when `dir` is a run
- * dir) on 127.0.0.1, so a `--replay` run goes through the real http or browser path without the network.
+ * Serve saved pages (`<dir>/<source-id>.<md|html>` and `<dir>/<source-id>/<document>.<md|html>`, or the same
+ * under `<dir>/pages/` when `dir` is a run dir) on 127.0.0.1, so a `--replay` run goes through the real http or browser path without the network.
  * A missing page is a 404, so its source fails with a reason like any other.
  */
 export async function startReplayServer(dir: string, options: ReplayOptions = {}): Promise<ReplayServer> {
@@ -44,7 +47,7 @@ export async function startReplayServer(dir: string, options: ReplayOptions = {}
       return;
     }
     const name = decodeURIComponent(new URL(req.url ?? "/", "http://replay").pathname.slice(1));
-    const m = /^[A-Za-z0-9][A-Za-z0-9._-]*\.(md|html)$/.exec(name);
+    const m = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*\.(md|html)$/.exec(name);
     if (!m || name.includes("..")) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end(`not a saved page: /${name}\n`);
       return;
@@ -83,12 +86,13 @@ export async function startReplayServer(dir: string, options: ReplayOptions = {}
 
   return {
     origin,
-    urlFor(source) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(source.id) || source.id.includes("..")) return undefined;
-      // The source's own format first; a saved page of the other kind (a markdown copy of an HTML page) also serves.
-      const exts = source.format === "markdown" ? ["md", "html"] : ["html", "md"];
-      const ext = exts.find((e) => roots.some((r) => existsSync(path.join(r, `${source.id}.${e}`)))) ?? exts[0];
-      return `${origin}/${source.id}.${ext}`;
+    urlFor(source, document) {
+      const stem = document === undefined ? source.id : `${source.id}/${document.name}`;
+      if (!/^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/.test(stem) || stem.includes("..")) return undefined;
+      // The document's own format first; a saved page of the other kind (a markdown copy of an HTML page) also serves.
+      const exts = (document ?? source).format === "markdown" ? ["md", "html"] : ["html", "md"];
+      const ext = exts.find((e) => roots.some((r) => existsSync(path.join(r, `${stem}.${e}`)))) ?? exts[0];
+      return `${origin}/${stem}.${ext}`;
     },
     close() {
       return new Promise<void>((resolve) => {

@@ -5,6 +5,7 @@ import { applyToCatalog } from "../apply/write-catalog.ts";
 import { loadCatalog } from "../catalog/validate.ts";
 import { type CatalogRepo, PushRejected } from "./git.ts";
 import { type ForgePlatform, PullRequestExists } from "./platform.ts";
+import { proposalsOf } from "../diff/proposals.ts";
 import { branchFor, changeIdOf, type PageEvidence, renderPullRequest } from "./pull-request.ts";
 
 export const VERIFICATION_BRANCH = "catalog-freshness/verification";
@@ -45,15 +46,17 @@ export interface PublishResult {
 
 /**
  * Publish one run: verification-only updates straight to the base branch (or a PR), then one
- * rebuilt branch and one pull request per source with price changes, and close PRs whose page
- * now matches the catalog. A failure of one source's PR does not stop the others.
+ * rebuilt branch and one pull request per source with proposals (price changes, new and retired keys,
+ * scheduled prices), and close PRs whose page now matches the catalog. A failure of one source's PR does
+ * not stop the others.
  */
 export async function publish(input: PublishInput): Promise<PublishResult> {
   const { repo, base, log } = input;
   const result: PublishResult = { pullRequests: [], problems: [] };
   const startHead = await repo.head();
 
-  const verified = input.sources.flatMap((s) => s.diff.entries.filter((e) => e.outcome === "verified"));
+  // An entry covered by two sources is in both diffs: verify it once.
+  const verified = [...new Map(input.sources.flatMap((s) => s.diff.entries.filter((e) => e.outcome === "verified").map((e) => [e.model, e] as const))).values()];
   if (verified.length > 0) {
     try {
       result.verification = await publishVerification(input, verified);
@@ -85,7 +88,7 @@ async function publishVerification(input: PublishInput, verified: EntryDiff[]): 
     `catalog: verify ${written.length} entries on ${runDate}\n\nEvery price of these entries was seen unchanged on the vendor's page:\n${written.map((id) => `- ${id}`).join("\n")}\n`;
   if (input.verifiedTo === "pr") {
     await repo.checkoutFresh(VERIFICATION_BRANCH, base);
-    const written = await applyToCatalog(catalogDir, verified, runDate);
+    const written = await applyToCatalog(catalogDir, verified, runDate, { proposals: "none" });
     const commit = await repo.commit(catalogDir, message(written));
     if (!commit) return { entries: written };
     await repo.push(VERIFICATION_BRANCH, { force: true });
@@ -100,7 +103,8 @@ async function publishVerification(input: PublishInput, verified: EntryDiff[]): 
 
   let toVerify = verified;
   for (let attempt = 1; ; attempt++) {
-    const written = await applyToCatalog(catalogDir, toVerify, runDate);
+    // lastVerified only: new keys and announcements beside a verification go through their source's PR.
+    const written = await applyToCatalog(catalogDir, toVerify, runDate, { proposals: "none" });
     const commit = await repo.commit(catalogDir, message(written));
     if (!commit) return { entries: written };
     try {
@@ -136,7 +140,8 @@ async function stillAsCompared(catalogDir: string, diffs: EntryDiff[], compared:
 async function publishSource(input: PublishInput, source: SourceToPublish): Promise<PullRequestResult | undefined> {
   const { repo, platform, base, catalogDir, runDate, log } = input;
   const branch = branchFor(source.diff.source);
-  const changed = source.diff.entries.filter((e) => e.outcome === "changed");
+  const proposing = proposalsOf(source.diff);
+  const changed = source.diff.entries.filter((e) => proposing.some((p) => p.model === e.model));
   const open = await platform.findPullRequests(branch, "open");
 
   if (changed.length === 0) {
@@ -162,12 +167,12 @@ async function publishSource(input: PublishInput, source: SourceToPublish): Prom
   }
 
   await repo.checkoutFresh(branch, base);
-  await applyToCatalog(catalogDir, changed, runDate);
+  await applyToCatalog(catalogDir, changed, runDate, { proposals: "of", source: source.diff.source });
   const commit = await repo.commit(
     catalogDir,
-    `catalog: ${source.diff.source} prices changed\n\n${changed.map((e) => `- ${e.model}`).join("\n")}\n\nSource: ${source.page.url}\n`,
+    `catalog: ${content.title}\n\n${changed.map((e) => `- ${e.model}`).join("\n")}\n\nSource: ${source.page.url}\n`,
   );
-  if (!commit) throw new Error(`the diff said ${changed.length} entries changed but applying it changed no file`);
+  if (!commit) throw new Error(`the diff proposed changes to ${changed.length} entries but applying them changed no file`);
   if (!(await repo.remoteHasSameTree(branch))) await repo.push(branch, { force: true });
 
   let existing = open[0];

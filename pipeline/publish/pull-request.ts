@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import type { EntryDiff, PriceChange, SourceDiff, UntrackedModel } from "../../schemas/diff.ts";
+import type { PriceChange, SourceDiff, UntrackedModel } from "../../schemas/diff.ts";
 import type { ModelEvidence } from "../../schemas/evidence.ts";
 import { ModelId, type ModelEntry } from "../../schemas/model-entry.ts";
+import { type EntryProposals, isRestructured, proposalsOf } from "../diff/proposals.ts";
 import { escapeMarkdown, formatPercent, formatUsd, quotePageText } from "./markdown.ts";
 
 export const BRANCH_PREFIX = "catalog-freshness/";
@@ -13,12 +14,24 @@ export interface PageEvidence {
   url: string;
   fetchedAt: string;
   sha256: string;
+  /**
+   * For a source of several documents: each one the run read (vendor URL, capture, sha256), so the PR names
+   * the page each price came from. Absent for a one-page source (the fields above are its page).
+   */
+  documents?: DocumentEvidence[];
   /** Where a reviewer finds the stored page and report (the Actions run page), when known. */
   runUrl?: string;
   /** The run directory, named when there is no run page (a local run). */
   runDir?: string;
   /** Screenshots and charts saved for the changed models, paths relative to the run directory. */
   artifacts?: ModelEvidence[];
+}
+
+export interface DocumentEvidence {
+  name: string;
+  url: string;
+  fetchedAt: string;
+  sha256: string;
 }
 
 /** GitHub refuses PR bodies over 65536 characters; the tracking list gives way first. */
@@ -32,8 +45,6 @@ export interface PullRequestContent {
   /** Stable id of the set of changes: the same page content gives the same id on every run. */
   changeId: string;
 }
-
-type Changed = Extract<EntryDiff, { outcome: "changed" }>;
 
 /** One branch per source; the id is ours, but check it anyway since it becomes a ref name. */
 export function branchFor(sourceId: string): string {
@@ -50,77 +61,176 @@ export function changeIdOf(body: string | null | undefined): string | undefined 
   return /<!-- catalog-freshness source=[a-z0-9-]+ change=([0-9a-f]{16}) -->/.exec(body ?? "")?.[1];
 }
 
-/** Pure: the pull request a reviewer sees for one source's price changes. */
+/** A proposal that needs a human before it lands, for the warning at the top. */
+interface Held {
+  model: string;
+  price: string;
+  what: string;
+  guard: string;
+}
+
+/** Pure: the pull request a reviewer sees for one source's proposals (price changes, new and retired keys, scheduled prices). */
 export function renderPullRequest(
   diff: SourceDiff,
   entries: ReadonlyMap<string, ModelEntry>,
   page: PageEvidence,
 ): PullRequestContent {
-  const changed = diff.entries.filter((e): e is Changed => e.outcome === "changed");
+  const proposals = proposalsOf(diff);
   const changeId = createHash("sha256")
-    .update(JSON.stringify(changed.map((e) => [e.model, e.changes.map((c) => [c.price, c.new])])))
+    .update(
+      JSON.stringify(
+        proposals.map((p) => [
+          p.model,
+          p.changes.map((c) => [c.price, c.new]),
+          p.added.map((a) => ["+", a.price, a.usd]),
+          p.retired.map((r) => ["-", r.price]),
+          p.scheduled.map((s) => [s.kind, s.price, s.usd, s.effectiveFrom]),
+        ]),
+      ),
+    )
     .digest("hex")
     .slice(0, 16);
-  const guarded = changed.flatMap((e) => e.changes.filter((c) => c.guard).map((c) => ({ model: e.model, change: c })));
-  const priceCount = changed.reduce((n, e) => n + e.changes.length, 0);
+  const held: Held[] = proposals.flatMap((p) => [
+    ...p.changes.flatMap((c) => (c.guard ? [{ model: p.model, price: c.price, what: `${formatUsd(c.old)} → ${formatUsd(c.new)}`, guard: c.guard }] : [])),
+    ...p.added.flatMap((a) => (a.guard ? [{ model: p.model, price: a.price, what: `new at ${formatUsd(a.usd)}`, guard: a.guard }] : [])),
+    ...p.retired.filter((r) => r.replacedBy.length === 0).map((r) => ({ model: p.model, price: r.price, what: `${formatUsd(r.usd)} retired`, guard: r.guard })),
+  ]);
+  const reshaped = proposals.filter(isRestructured);
+  const lapsed = proposals.flatMap((p) => p.scheduled.filter((s) => s.kind === "lapse").map((s) => ({ model: p.model, s })));
 
   const lines: string[] = [markerOf(diff.source, changeId), ""];
-  if (guarded.length > 0) {
-    lines.push(
-      "> [!WARNING]",
-      `> ${guarded.length} change(s) are held for careful review: a move over 10× or to/from zero is more often a misread page than a real price.`,
-    );
-    for (const { model, change } of guarded) {
-      lines.push(`> - \`${model}\` \`${change.price}\`: ${formatUsd(change.old)} → ${formatUsd(change.new)}: ${change.guard}`);
+  if (reshaped.length > 0) {
+    // First thing a reviewer reads: this is not a price edit but a new way of pricing the model.
+    lines.push("> [!WARNING]", `> **Restructured prices**: the page prices ${reshaped.length} model(s) in a new shape. Old keys move to \`priceHistory\`.`);
+    for (const p of reshaped) {
+      for (const r of p.retired.filter((x) => x.replacedBy.length > 0)) {
+        const now = r.replacedBy
+          .map((k) => {
+            const usd = p.added.find((a) => a.price === k)?.usd;
+            return `\`${k}\`${usd !== undefined ? ` ${formatUsd(usd)}` : ""}`;
+          })
+          .join(" / ");
+        lines.push(`> - \`${p.model}\`: \`${r.price}\` ${formatUsd(r.usd)} is now ${now} (from ${r.until})`);
+      }
     }
     lines.push("");
   }
-  lines.push(
-    `The **${diff.source}** page states ${priceCount} price(s) of ${changed.length} model(s) differently from the catalog.`,
-    "",
-    `- Source: ${page.url}`,
-    `- Captured: ${page.fetchedAt} · sha256 \`${page.sha256}\``,
-  );
+  if (held.length > 0) {
+    lines.push(
+      "> [!WARNING]",
+      `> ${held.length} change(s) are held for careful review: a move over 10× or to/from zero, or a price gone from the page, is more often a misread page than a real price.`,
+    );
+    for (const h of held) lines.push(`> - \`${h.model}\` \`${h.price}\`: ${h.what}: ${h.guard}`);
+    lines.push("");
+  }
+  if (lapsed.length > 0) {
+    lines.push("> [!CAUTION]", `> ${lapsed.length} scheduled price(s) reached their day unconfirmed; they are dropped from \`scheduledPrices\`:`);
+    for (const { model, s } of lapsed) lines.push(`> - \`${model}\` \`${s.price}\` ${formatUsd(s.usd)}: ${escapeMarkdown(s.reason ?? "")}`);
+    lines.push("");
+  }
+  lines.push(`The **${diff.source}** page${page.documents ? "s state" : " states"} ${summaryOf(proposals)}.`, "");
+  if (page.documents) {
+    const used = new Set(proposals.flatMap((p) => [...p.changes, ...p.added, ...p.scheduled].map((c) => c.document).filter((d) => d !== undefined)));
+    const shown = page.documents.filter((d) => used.has(d.url));
+    for (const d of shown.length > 0 ? shown : page.documents) lines.push(`- Source: ${d.url} (captured ${d.fetchedAt} · sha256 \`${d.sha256}\`)`);
+    if (shown.length > 0 && shown.length < page.documents.length) lines.push(`- Also read in this run: ${page.documents.length - shown.length} other document(s) of ${diff.source}`);
+  } else {
+    lines.push(`- Source: ${page.url}`, `- Captured: ${page.fetchedAt} · sha256 \`${page.sha256}\``);
+  }
   // Everything that differs from run to run stays on this one line (publish.ts ignores it when comparing bodies).
   if (page.runUrl) lines.push(`- Stored page, screenshot and run report: ${page.runUrl} (the run's artifact holds the files named below)`);
   else if (page.runDir) lines.push(`- Stored page, screenshot and run report: in the run directory \`${page.runDir}\` (files below are relative to it)`);
   lines.push("");
 
-  for (const e of changed) {
-    const name = entries.get(e.model)?.name;
-    lines.push(`### \`${e.model}\`${name ? ` (${escapeMarkdown(name)})` : ""}`, "", "| Price | Old | New | Change |", "| --- | ---: | ---: | ---: |");
-    for (const c of e.changes) {
-      const unit = c.unit === "image" ? "per image" : "per 1M tokens";
-      lines.push(`| \`${c.price}\` (${unit}) | ${formatUsd(c.old)} | ${formatUsd(c.new)} | ${formatPercent(c.percent)}${c.guard ? " ⚠️" : ""} |`);
+  for (const p of proposals) {
+    const name = entries.get(p.model)?.name;
+    lines.push(`### \`${p.model}\`${name ? ` (${escapeMarkdown(name)})` : ""}`, "", "| Price | Old | New | Change |", "| --- | ---: | ---: | ---: |");
+    for (const c of p.changes) {
+      const how = c.takesEffect ? ` (scheduled from ${c.takesEffect}, now confirmed)` : "";
+      lines.push(`| \`${c.price}\` (${unitText(c.unit)}) | ${formatUsd(c.old)} | ${formatUsd(c.new)} | ${formatPercent(c.percent)}${c.guard ? " ⚠️" : ""}${how} |`);
     }
-    lines.push("", ...quotedRows(e.changes, page.url), ...artifactLines(e.changes, page.artifacts?.find((a) => a.model === e.model)), "");
+    for (const r of p.retired) {
+      lines.push(`| \`${r.price}\` (${unitText(r.unit)}) | ${formatUsd(r.usd)} | — | retired${r.replacedBy.length > 0 ? `: now ${r.replacedBy.map((k) => `\`${k}\``).join(" / ")}` : " ⚠️"} (until ${r.until}) |`);
+    }
+    for (const a of p.added) lines.push(`| \`${a.price}\` (${unitText(a.unit)}) | — | ${formatUsd(a.usd)} | new${a.guard ? " ⚠️" : ""} |`);
+    for (const s of p.scheduled) {
+      const now = s.current !== undefined ? formatUsd(s.current) : "—";
+      if (s.kind === "announce") lines.push(`| \`${s.price}\` (${unitText(s.unit)}) | ${now} | from ${s.effectiveFrom}: ${formatUsd(s.usd)} | scheduled${s.current !== undefined ? `, ${formatPercent(percentOf(s.current, s.usd))}` : ""} |`);
+      else lines.push(`| \`${s.price}\` (${unitText(s.unit)}) | from ${s.effectiveFrom}: ${formatUsd(s.usd)} | ${now} | ${s.kind === "withdraw" ? "announcement withdrawn" : "lapsed ⚠️"} |`);
+    }
+    lines.push("", ...quotedRows(p, page), ...withdrawals(p), ...artifactLines(p.changes, page.artifacts?.find((a) => a.model === p.model)), "");
   }
 
   const notes = notesFor(diff);
   if (notes.length > 0) lines.push("### Also seen on the page (not changed by this PR)", "", ...notes);
-  const footer = "Old prices move to `priceHistory`; `lastVerified` becomes the run date. This branch is rebuilt from the base branch on every run.";
+  const footer =
+    "Old and retired prices move to `priceHistory`; announced prices go to `scheduledPrices` until their day; `lastVerified` becomes the run date once every price the run saw is in the entry. This branch is rebuilt from the base branch on every run.";
   const used = lines.join("\n").length + footer.length + 2;
   lines.push(...trackingSection(diff, MAX_BODY - used), footer);
 
-  const labels = [...BASE_LABELS, `source:${diff.source}`, ...(guarded.length > 0 ? [REVIEW_LABEL] : [])];
-  const first = changed[0]?.model.split("/")[1] ?? "";
-  const title = `${diff.source}: ${changed.length === 1 ? `${first} price change` : `price changes for ${changed.length} models`}${guarded.length ? " (needs careful review)" : ""}`;
-  return { branch: branchFor(diff.source), title, body: `${lines.join("\n")}\n`, labels, changeId };
+  const careful = held.length > 0 || reshaped.length > 0 || lapsed.length > 0;
+  const labels = [...BASE_LABELS, `source:${diff.source}`, ...(careful ? [REVIEW_LABEL] : [])];
+  return { branch: branchFor(diff.source), title: titleOf(diff.source, proposals, reshaped.length, careful), body: `${lines.join("\n")}\n`, labels, changeId };
+}
+
+/** The title says the kind of change first: a restructuring is seen before the table is read. */
+function titleOf(source: string, proposals: readonly EntryProposals[], reshaped: number, careful: boolean): string {
+  const review = careful ? " (needs careful review)" : "";
+  const one = proposals.length === 1 ? proposals[0]!.model.split("/")[1] : undefined;
+  if (reshaped > 0) return `${source}: restructured prices ${one ? `of ${one}` : `of ${reshaped} model(s)`}${review}`;
+  const kinds = new Set(proposals.flatMap((p) => [...(p.changes.length ? ["change"] : []), ...(p.added.length ? ["new"] : []), ...(p.retired.length ? ["retired"] : []), ...(p.scheduled.length ? ["scheduled"] : [])]));
+  const what = kinds.size === 1 && kinds.has("new") ? "new prices" : kinds.size === 1 && kinds.has("scheduled") ? "scheduled prices" : kinds.size === 1 && kinds.has("retired") ? "retired prices" : "price changes";
+  if (one) return `${source}: ${one} ${what === "price changes" ? "price change" : what}${review}`;
+  return `${source}: ${what} for ${proposals.length} models${review}`;
+}
+
+function summaryOf(proposals: readonly EntryProposals[]): string {
+  const n = (count: number, what: string) => (count > 0 ? [`${count} ${what}`] : []);
+  const parts = [
+    ...n(proposals.reduce((k, p) => k + p.changes.length, 0), "price(s) differently from the catalog"),
+    ...n(proposals.reduce((k, p) => k + p.added.length, 0), "price(s) the catalog does not hold"),
+    ...n(proposals.reduce((k, p) => k + p.retired.length, 0), "catalog price(s) no longer shown"),
+    ...n(proposals.reduce((k, p) => k + p.scheduled.length, 0), "change(s) to scheduled prices"),
+  ];
+  return `${parts.join(", ")} for ${proposals.length} model(s)`;
+}
+
+function unitText(unit: string): string {
+  return unit === "image" ? "per image" : "per 1M tokens";
+}
+
+function percentOf(old: number, next: number): number | null {
+  return old === 0 ? null : Math.round(((next - old) / old) * 1000) / 10;
 }
 
 /**
- * Each new price with the page row it was read from, quoted: a reviewer checks the number against the
- * vendor's words. A line holding vendor text holds no markup of ours (no code span), so it is easy to
- * check that nothing in it is live.
+ * Each new price with the page row it was read from, quoted, under the document that showed it: a reviewer
+ * checks the number against the vendor's words. A line holding vendor text holds no markup of ours (no code
+ * span), so it is easy to check that nothing in it is live.
  */
-function quotedRows(changes: readonly PriceChange[], url: string): string[] {
-  const byRow = new Map<string, string[]>();
-  for (const c of changes) byRow.set(c.evidence ?? "", [...(byRow.get(c.evidence ?? "") ?? []), escapeMarkdown(c.price)]);
-  return [
-    `From [the page](${url}):`,
+function quotedRows(p: EntryProposals, page: PageEvidence): string[] {
+  const shown = [...p.changes, ...p.added, ...p.scheduled.filter((s) => s.kind === "announce")];
+  const byDocument = new Map<string, Map<string, string[]>>();
+  for (const c of shown) {
+    const doc = c.document ?? page.url;
+    const rows = byDocument.get(doc) ?? new Map<string, string[]>();
+    rows.set(c.evidence ?? "", [...(rows.get(c.evidence ?? "") ?? []), escapeMarkdown(c.price)]);
+    byDocument.set(doc, rows);
+  }
+  return [...byDocument].flatMap(([url, rows], i) => [
+    ...(i > 0 ? [""] : []),
+    `From [${page.documents ? (page.documents.find((d) => d.url === url)?.name ?? "the page") : "the page"}](${url}):`,
     "",
-    ...[...byRow].map(([row, keys]) => `- ${keys.join(", ")}: ${row ? `“${quotePageText(row)}”` : "*(the source recorded no row text)*"}`),
-  ];
+    ...[...rows].map(([row, keys]) => `- ${keys.join(", ")}: ${row ? `“${quotePageText(row)}”` : "*(the source recorded no row text)*"}`),
+  ]);
+}
+
+/** A withdrawn announcement, with the page's own words where it says why. */
+function withdrawals(p: EntryProposals): string[] {
+  const out = p.scheduled.filter((s) => s.kind === "withdraw").map((s) =>
+    s.reason ? `- ${escapeMarkdown(s.price)} from ${s.effectiveFrom} withdrawn; the page says: “${quotePageText(s.reason)}”` : `- ${escapeMarkdown(s.price)} from ${s.effectiveFrom} is no longer announced on the page (it gives no reason)`,
+  );
+  return out.length > 0 ? ["", ...out] : [];
 }
 
 /** Where the screenshot and the history chart are (paths relative to the run directory), or why they are not. */
@@ -154,17 +264,19 @@ function notesFor(diff: SourceDiff): string[] {
   const incomplete: string[] = [];
   const missing: string[] = [];
   for (const e of diff.entries) {
-    if (e.outcome === "incomplete") incomplete.push(`- \`${e.model}\`: ${e.notOnPage.map((k) => `\`${k}\``).join(", ")}`);
+    if (e.outcome === "incomplete") incomplete.push(`- \`${e.model}\`: ${[...e.notOnPage.map((k) => `\`${k}\``), ...(e.unread ?? []).map(escapeMarkdown)].join(", ")}`);
     if (e.outcome === "missing") missing.push(`- \`${e.model}\``);
     if (e.outcome === "missing") continue;
     for (const a of e.announced) {
       announced.push(`- \`${e.model}\` \`${a.price}\`: ${formatUsd(a.usd)} from ${a.effectiveFrom}${a.current !== undefined ? ` (now ${formatUsd(a.current)})` : ""}`);
     }
   }
+  const retire = diff.retireSuggested.map((r) => `- \`${r.model}\`: on none of the pages, last verified ${r.lastVerified} (${r.days} days ago): mark it \`"retired"\` if the vendor no longer offers it`);
   return [
     ...section("Prices announced for a later day", announced),
-    ...section("Not verified: catalog prices not on the page", incomplete),
+    ...section("Not verified: catalog prices not judged", incomplete),
     ...section("Catalog models no longer on the page", missing),
+    ...section("Entries that look retired", retire),
   ];
 }
 

@@ -6,9 +6,9 @@ import type { FetchErrorReason } from "../fetch/errors.ts";
  * extraction's status, or the diff's refusal. What a maintainer should do next depends on exactly this.
  */
 export type SourceFailure =
-  /** `--replay DIR` has no page for this source. */
-  | { stage: "replay"; detail: string }
-  | { stage: "fetch"; url: string; kind: FetchErrorReason | "unknown"; httpStatus?: number; detail: string }
+  /** `--replay DIR` has no page for this source (or for this `document` of it). */
+  | { stage: "replay"; detail: string; document?: string }
+  | { stage: "fetch"; url: string; kind: FetchErrorReason | "unknown"; httpStatus?: number; detail: string; document?: string }
   | {
       stage: "extract";
       url: string;
@@ -21,6 +21,8 @@ export type SourceFailure =
       detail: string;
       /** The page as fetched, kept in the run dir: what to reproduce with. */
       pageFile?: string;
+      /** Which document of a source of several. */
+      document?: string;
     }
   /** Read, but more than half of the models the source covers vanished: held back as a probable layout change. */
   | { stage: "refused"; url: string; detail: string; pageFile?: string };
@@ -54,11 +56,14 @@ export function nextStepForSource(failure: SourceFailure, place: FailurePlace): 
   const stored = (file: string | undefined) => file ?? `the page stored in the run dir's pages/`;
   const extract = (file: string | undefined) => `npm run -s catalog -- extract ${place.sourceId} --file ${file ?? "<run-dir>/pages/<file>"}`;
   switch (failure.stage) {
-    case "replay":
-      return `put ${place.sourceId}.md or ${place.sourceId}.html into the replay directory, or leave the source out with --only`;
+    case "replay": {
+      const stem = failure.document ? `${place.sourceId}/${failure.document}` : place.sourceId;
+      return `put ${stem}.md or ${stem}.html into the replay directory, or leave the source out with --only`;
+    }
     case "fetch":
       if (place.replaying && failure.httpStatus === 404) {
-        return `the replayed pages have no ${place.sourceId}.md or ${place.sourceId}.html: add it, or leave the source out with --only`;
+        const stem = failure.document ? `${place.sourceId}/${failure.document}` : place.sourceId;
+        return `the replayed pages have no ${stem}.md or ${stem}.html: add it, or leave the source out with --only`;
       }
       return nextStepForFetch(failure, rerun, module);
     case "extract":

@@ -8,8 +8,11 @@ import type { SourceFailure } from "./next-step.ts";
  */
 export type RunEvent =
   | { kind: "start"; sources: string[]; runDate: string; dryRun: boolean }
-  | { kind: "fetching"; source: string; url: string }
-  | { kind: "fetched"; source: string; bytes: number; httpStatus: number; ms: number }
+  /** `document`: which document of a source of several. */
+  | { kind: "fetching"; source: string; url: string; document?: string }
+  | { kind: "fetched"; source: string; bytes: number; httpStatus: number; ms: number; document?: string }
+  /** A redirect within the vendor's site was followed (one to another site fails the fetch). */
+  | { kind: "redirected"; source: string; from: string; to: string }
   | { kind: "parsed"; source: string; status: SourceReport["status"]; prices: number; problems: number; ms: number }
   | { kind: "diffed"; source: string; counts: SourceReport["counts"] }
   | { kind: "failed"; source: string; status: "failed" | "partial"; failure: SourceFailure; nextStep: string }

@@ -9,7 +9,8 @@ import { ReportedPage, RunReport, type SourceReport } from "../../schemas/run-re
 import { applyToCatalog } from "../apply/write-catalog.ts";
 import { formatProblem } from "../catalog/load.ts";
 import { loadCatalog } from "../catalog/validate.ts";
-import { diffSource } from "../diff/diff.ts";
+import { diffRun } from "../diff/diff.ts";
+import { countProposals, isProposing, proposalsOf } from "../diff/proposals.ts";
 import { withEvidence } from "../evidence/capture.ts";
 import { cutOffInATable, notAPricingPage } from "../extract/refusal.ts";
 import { FetchError } from "../fetch/errors.ts";
@@ -21,7 +22,7 @@ import type { ForgePlatform } from "../publish/platform.ts";
 import { publish, type SourceToPublish } from "../publish/publish.ts";
 import { type PageEvidence, renderPullRequest } from "../publish/pull-request.ts";
 import { SOURCES } from "../sources/index.ts";
-import type { PricingSource } from "../sources/source.ts";
+import { combineDocuments, type DocumentExtraction, documentsOf, type PricingSource, readsSeveralDocuments, type SourceDocument } from "../sources/source.ts";
 import { LockHeld, RunLock } from "./lock.ts";
 import { nextStepForProblem, nextStepForSource, type SourceFailure } from "./next-step.ts";
 import type { RunEvent } from "./progress.ts";
@@ -66,10 +67,19 @@ interface SourceOutcome {
   report: SourceReport;
   diff?: SourceDiff;
   evidence?: PageEvidence;
-  /** The page as this run fetched and stored it (absent when the fetch failed). */
-  page?: FetchedPage;
+  /** The documents as this run fetched and stored them, in the order the source reads them (empty when none was got). */
+  pages: StoredDocument[];
+  /** What the source read, when every document was read (status ok): compared with the catalog. */
+  extraction?: Extraction;
+  covered: ModelEntry[];
   /** Set when the source did not succeed: why, and what to do about it. */
   failure: { why: SourceFailure; nextStep: string } | undefined;
+}
+
+/** One document of a source as this run got it: what it is (with the vendor's URL) and its stored record. */
+export interface StoredDocument {
+  document: SourceDocument;
+  page: FetchedPage;
 }
 
 /**
@@ -120,10 +130,9 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
         plan.map(({ source, covered }) =>
           readSource(source, covered, {
             fetcher,
-            url: replay ? replay.urlFor(source) : source.url,
+            urlFor: (document) => (replay ? replay.urlFor(source, readsSeveralDocuments(source) ? document : undefined) : document.url),
             runDir: options.runDir,
-            runDate: options.runDate,
-            catalogIds: new Set(entries.keys()),
+            entries,
             runUrl: runUrlOf(options.env),
             replaying: replay !== undefined,
             emit,
@@ -134,6 +143,8 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
       await fetcher.close();
       await replay?.close();
     }
+    // Every source's reading against the catalog at once: an entry two sources cover is judged on both.
+    outcomes = compareWithCatalog(outcomes, { runDate: options.runDate, entries, emit, replaying: replay !== undefined, sources: options.sources ?? SOURCES });
     // Evidence for the price-change PRs: per changed model a screenshot of the page rows its new prices came
     // from and a price-history chart, under <runDir>/evidence/; never fails the run.
     outcomes = await withEvidence(outcomes, { runDir: options.runDir, runDate: options.runDate, entries, log });
@@ -206,10 +217,10 @@ async function removeTempFilesOfKilledRuns(catalogDir: string): Promise<void> {
 }
 
 /** `--replay http://host/dir`: the pages are fetched from that base URL, through the same fetch path. */
-function replayFromUrl(base: string): { urlFor(source: PricingSource): string; close(): Promise<void> } {
+function replayFromUrl(base: string): { urlFor(source: PricingSource, document?: SourceDocument): string; close(): Promise<void> } {
   const root = base.replace(/\/+$/, "");
   return {
-    urlFor: (source) => `${root}/${pageFileName(source)}`,
+    urlFor: (source, document) => `${root}/${pageFileName(source, document?.format ?? source.format, document?.name)}`,
     close: async () => {},
   };
 }
@@ -245,115 +256,225 @@ function selectSources(
   return [...picked.values()].map(({ source, covered }) => ({ source, covered: [...covered] }));
 }
 
-async function readSource(
-  source: PricingSource,
-  covered: ModelEntry[],
-  ctx: {
-    fetcher: PageFetcher;
-    url: string | undefined;
-    runDir: string;
-    runDate: string;
-    catalogIds: ReadonlySet<string>;
-    runUrl?: string;
-    replaying: boolean;
-    emit: (event: RunEvent) => void;
-  },
-): Promise<SourceOutcome> {
+interface ReadContext {
+  fetcher: PageFetcher;
+  /** Where to fetch a document from: the vendor's URL, or the replay's. */
+  urlFor: (document: SourceDocument) => string | undefined;
+  runDir: string;
+  entries: ReadonlyMap<string, ModelEntry>;
+  runUrl?: string;
+  replaying: boolean;
+  emit: (event: RunEvent) => void;
+}
+
+/**
+ * Fetch every document of one source (those it lists, then those they point at), under the fetcher's per-host
+ * queue, and read each; then read across them. One document that cannot be got or read fails the source:
+ * nothing is applied from half a reading.
+ */
+async function readSource(source: PricingSource, covered: ModelEntry[], ctx: ReadContext): Promise<SourceOutcome> {
   const t0 = performance.now();
-  const base = {
-    source: source.id,
-    url: source.url,
-    problems: [] as SourceReport["problems"],
-    counts: { observations: 0, covered: covered.length, verified: 0, changed: 0, incomplete: 0, missing: 0, untracked: 0 },
-  };
+  const several = readsSeveralDocuments(source);
+  const zero = { observations: 0, covered: covered.length, verified: 0, changed: 0, incomplete: 0, missing: 0, untracked: 0, reshaped: 0, added: 0, retired: 0, scheduled: 0 };
+  const base = { source: source.id, url: source.url, problems: [] as SourceReport["problems"], counts: zero };
   const failing = (status: "failed" | "partial", why: SourceFailure): SourceOutcome["failure"] => {
     const nextStep = nextStepForSource(why, { sourceId: source.id, sourceModule: sourceModuleOf(source), replaying: ctx.replaying });
     ctx.emit({ kind: "failed", source: source.id, status, failure: why, nextStep });
     return { why, nextStep };
   };
-  if (!ctx.url) {
-    const reason = `no page to replay for ${source.id}`;
-    const failure = failing("failed", { stage: "replay", detail: reason });
-    return { source, failure, report: { ...base, status: "failed", reason, problems: [{ message: reason, where: "replay" }], timings: { fetchMs: 0, extractMs: 0, totalMs: 0 } } };
-  }
-  let fetched: Awaited<ReturnType<PageFetcher["fetch"]>>;
-  ctx.emit({ kind: "fetching", source: source.id, url: ctx.url });
-  try {
-    fetched = await ctx.fetcher.fetch(source, { url: ctx.url, runDir: ctx.runDir });
-  } catch (err) {
-    const reason = `fetch failed: ${(err as Error).message}`;
+  const failedOutcome = (failure: SourceOutcome["failure"], reason: string, where: string, pages: StoredDocument[], fetchMs: number): SourceOutcome => {
+    const ms = Math.round(performance.now() - t0);
+    return {
+      source,
+      covered,
+      failure,
+      pages,
+      report: { ...base, status: "failed", reason, ...reportedPages(pages, several), problems: [{ message: reason, where }], timings: { fetchMs, extractMs: 0, totalMs: ms } },
+    };
+  };
+
+  // Fetch: the listed documents, and the documents they point at, each once.
+  const queued: SourceDocument[] = [];
+  const got = new Map<string, { page: Awaited<ReturnType<PageFetcher["fetch"]>>; extraction: Extraction }>();
+  const errors: { document: SourceDocument; url: string | undefined; err?: unknown }[] = [];
+  let extractMs = 0;
+  const fetchOne = async (document: SourceDocument): Promise<void> => {
+    const url = ctx.urlFor(document);
+    if (!url) {
+      errors.push({ document, url });
+      return;
+    }
+    ctx.emit({ kind: "fetching", source: source.id, url, ...(several ? { document: document.name } : {}) });
+    const started = performance.now();
+    try {
+      const page = await ctx.fetcher.fetch(
+        { id: source.id, url: document.url, format: document.format, fetchWith: document.fetchWith },
+        { url, runDir: ctx.runDir, ...(several ? { document: document.name } : {}) },
+      );
+      ctx.emit({ kind: "fetched", source: source.id, bytes: page.bytes, httpStatus: page.status, ms: Math.round(performance.now() - started), ...(several ? { document: document.name } : {}) });
+      if (page.finalUrl !== url) ctx.emit({ kind: "redirected", source: source.id, from: url, to: page.finalUrl });
+      const t = performance.now();
+      const read = source.extract(page.body, page.format, document);
+      // Every price is attributed to the document that showed it, by the vendor's URL (not the replay's).
+      const extraction = { ...read, observations: read.observations.map((o) => ({ ...o, document: o.document ?? document.url })) };
+      extractMs += performance.now() - t;
+      got.set(document.name, { page, extraction });
+      const more = source.linkedDocuments?.(document, page.body, page.format) ?? [];
+      await Promise.all(more.filter((d) => enqueue(d)).map(fetchOne));
+    } catch (err) {
+      errors.push({ document, url, err });
+    }
+  };
+  const enqueue = (document: SourceDocument): boolean => {
+    if (queued.some((d) => d.name === document.name)) return false;
+    queued.push(document);
+    return true;
+  };
+  const listed = documentsOf(source, covered).filter(enqueue);
+  await Promise.all(listed.map(fetchOne));
+  const fetchMs = Math.round(performance.now() - t0 - extractMs);
+  const pages: StoredDocument[] = queued.flatMap((document) => {
+    const g = got.get(document.name);
+    return g ? [{ document, page: recordOf(g.page) }] : [];
+  });
+
+  const firstError = queued.map((d) => errors.find((e) => e.document.name === d.name)).find((e) => e !== undefined);
+  if (firstError) {
+    const { document, url, err } = firstError;
+    const which = several ? ` (${document.name})` : "";
+    if (!url) {
+      const reason = `no page to replay for ${source.id}${which}`;
+      return failedOutcome(failing("failed", { stage: "replay", detail: reason, ...(several ? { document: document.name } : {}) }), reason, "replay", pages, fetchMs);
+    }
+    const reason = `fetch failed${which}: ${(err as Error).message}`;
     const failure = failing(
       "failed",
       err instanceof FetchError
-        ? { stage: "fetch", url: err.url, kind: err.reason, ...(err.status !== undefined ? { httpStatus: err.status } : {}), detail: err.detail }
-        : { stage: "fetch", url: ctx.url, kind: "unknown", detail: (err as Error).message },
+        ? { stage: "fetch", url: err.url, kind: err.reason, ...(err.status !== undefined ? { httpStatus: err.status } : {}), detail: err.detail, ...(several ? { document: document.name } : {}) }
+        : { stage: "fetch", url, kind: "unknown", detail: (err as Error).message, ...(several ? { document: document.name } : {}) },
     );
-    const ms = Math.round(performance.now() - t0);
-    return { source, failure, report: { ...base, status: "failed", reason, problems: [{ message: reason, where: ctx.url }], timings: { fetchMs: ms, extractMs: 0, totalMs: ms } } };
+    return failedOutcome(failure, reason, url, pages, fetchMs);
   }
+
+  // Read across the documents (a one-page source: its page's reading as it is).
   const t1 = performance.now();
-  ctx.emit({ kind: "fetched", source: source.id, bytes: fetched.bytes, httpStatus: fetched.status, ms: Math.round(t1 - t0) });
-  const extraction: Extraction = source.extract(fetched.body, fetched.format);
-  const tExtracted = performance.now();
+  const parts: DocumentExtraction[] = queued.map((document) => {
+    const g = got.get(document.name)!;
+    return { document, body: g.page.body, format: g.page.format, extraction: g.extraction };
+  });
+  let extraction: Extraction;
+  try {
+    extraction = source.combine ? source.combine(parts, ctx.entries) : parts.length === 1 ? parts[0]!.extraction : combineDocuments(source.id, parts);
+  } catch (error) {
+    extraction = { source: source.id, status: "failed", observations: [], untracked: [], problems: [{ message: `reading across the documents stopped: ${(error as Error).message}`, where: "documents" }] };
+  }
+  extractMs += performance.now() - t1;
   ctx.emit({
     kind: "parsed",
     source: source.id,
     status: extraction.status,
     prices: extraction.observations.length,
     problems: extraction.problems.length,
-    ms: Math.round(tExtracted - t1),
+    ms: Math.round(extractMs),
   });
-  const diff = extraction.status === "ok" ? diffSource(extraction, covered, ctx.runDate, ctx.catalogIds) : undefined;
-  const t2 = performance.now();
-  const page = ReportedPage.parse(fetched);
   const counts = { ...base.counts, observations: extraction.observations.length };
-  if (diff) {
-    for (const e of diff.entries) counts[e.outcome]++;
-    counts.untracked = diff.untracked.length;
-    ctx.emit({ kind: "diffed", source: source.id, counts });
-  }
-  const url = fetched.finalUrl ?? fetched.url;
-  const pageFile = page.file ? path.join(ctx.runDir, page.file) : undefined;
-  let status: SourceReport["status"] = extraction.status;
-  let reason: string | undefined;
   let failure: SourceOutcome["failure"];
+  let reason: string | undefined;
   if (extraction.status !== "ok") {
     const first = extraction.problems[0];
     const detail = `${first ? `${first.message} (at ${first.where})` : "no reason given"}${extraction.problems.length > 1 ? ` (+${extraction.problems.length - 1} more)` : ""}`;
     reason = `${extraction.status === "failed" ? "page not read" : "page read only in part"}: ${detail}`;
+    // The document that went wrong: the first one whose own reading is not ok (else the first one).
+    const bad = parts.find((p) => p.extraction.status !== "ok") ?? parts[0]!;
+    const stored = pages.find((p) => p.document.name === bad.document.name)!.page;
+    const pageFile = path.join(ctx.runDir, stored.file);
     // The same checks every source runs first (extractWith), asked again to tell the cases apart.
-    const cause = cutOffInATable(fetched.body) ? "cut-off" : notAPricingPage(fetched.body) ? "not-a-pricing-page" : "layout";
-    failure = failing(extraction.status, { stage: "extract", url, status: extraction.status, cause, detail, ...(pageFile ? { pageFile } : {}) });
-  } else if (diff?.refused) {
-    status = "failed";
-    reason = diff.refused;
-    failure = failing("failed", { stage: "refused", url, detail: diff.refused, ...(pageFile ? { pageFile } : {}) });
+    const cause = cutOffInATable(bad.body) ? "cut-off" : notAPricingPage(bad.body) ? "not-a-pricing-page" : "layout";
+    failure = failing(extraction.status, { stage: "extract", url: stored.finalUrl, status: extraction.status, cause, detail, pageFile, ...(several ? { document: bad.document.name } : {}) });
   }
-  const timings = { fetchMs: Math.round(t1 - t0), extractMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0) };
+  const timings = { fetchMs, extractMs: Math.round(extractMs), totalMs: Math.round(performance.now() - t0) };
   const report: SourceReport = {
     ...base,
-    status,
+    status: extraction.status,
     ...(reason ? { reason } : {}),
-    page,
+    ...reportedPages(pages, several),
     counts,
-    problems: [...extraction.problems, ...(diff?.refused ? [{ message: diff.refused, where: "page" }] : [])],
-    ...(diff ? { diff } : {}),
+    problems: [...extraction.problems],
     timings,
   };
-  return {
-    source,
-    report,
-    failure,
-    ...(diff ? { diff } : {}),
-    page: fetched,
-    evidence: { url: source.url, fetchedAt: fetched.fetchedAt, sha256: fetched.sha256, ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}) },
+  const start = pages[0]!.page;
+  const evidence: PageEvidence = {
+    url: pages[0]!.document.url,
+    fetchedAt: start.fetchedAt,
+    sha256: start.sha256,
+    ...(several ? { documents: pages.map((p) => ({ name: p.document.name, url: p.document.url, fetchedAt: p.page.fetchedAt, sha256: p.page.sha256 })) } : {}),
+    ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),
   };
+  return { source, covered, report, failure, pages, evidence, ...(extraction.status === "ok" ? { extraction } : {}) };
 }
 
-/** The file a maintainer fixes when a source's page changed: `pipeline/sources/<id without -pricing>.ts` where that exists. */
+/** The fetch record without the body. */
+function recordOf(page: Awaited<ReturnType<PageFetcher["fetch"]>>): FetchedPage {
+  const { body: _body, ...record } = page;
+  return record;
+}
+
+/** The report's `page` (the start document) and, for a source of several, `documents`. */
+function reportedPages(pages: readonly StoredDocument[], several: boolean): Pick<SourceReport, "page" | "documents"> {
+  if (pages.length === 0) return {};
+  const reported = pages.map((p) => ReportedPage.parse(p.page));
+  return { page: reported[0]!, ...(several ? { documents: reported } : {}) };
+}
+
+/**
+ * The diff stage: every source that read its documents is compared with the catalog, each entry on what all
+ * the sources covering it showed; counts and the drop guard go into each source's report.
+ */
+function compareWithCatalog(
+  outcomes: SourceOutcome[],
+  ctx: { runDate: string; entries: ReadonlyMap<string, ModelEntry>; emit: (event: RunEvent) => void; replaying: boolean; sources: readonly PricingSource[] },
+): SourceOutcome[] {
+  const readable = outcomes.filter((o) => o.extraction !== undefined);
+  const diffs = diffRun(
+    readable.map((o) => ({ extraction: o.extraction!, covered: o.covered })),
+    { runDate: ctx.runDate, catalogIds: new Set(ctx.entries.keys()), sourceIds: new Set(ctx.sources.map((s) => s.id)) },
+  );
+  return outcomes.map((o) => {
+    const i = readable.indexOf(o);
+    if (i < 0) return o;
+    const diff = diffs[i]!;
+    const t = performance.now();
+    const counts = { ...o.report.counts, untracked: diff.untracked.length, ...countProposals(proposalsOf(diff)) };
+    for (const e of diff.entries) if (e.outcome !== "changed") counts[e.outcome]++;
+    ctx.emit({ kind: "diffed", source: o.source.id, counts });
+    const report: SourceReport = { ...o.report, counts, diff, timings: { ...o.report.timings, totalMs: o.report.timings.totalMs + Math.round(performance.now() - t) } };
+    if (!diff.refused) return { ...o, report, diff };
+    const stored = o.pages[0]!.page;
+    const failure = {
+      why: { stage: "refused" as const, url: stored.finalUrl, detail: diff.refused, pageFile: stored.file },
+      nextStep: "",
+    };
+    failure.nextStep = nextStepForSource(failure.why, { sourceId: o.source.id, sourceModule: sourceModuleOf(o.source), replaying: ctx.replaying });
+    ctx.emit({ kind: "failed", source: o.source.id, status: "failed", failure: failure.why, nextStep: failure.nextStep });
+    return {
+      ...o,
+      diff,
+      failure,
+      report: { ...report, status: "failed", reason: diff.refused, problems: [...report.problems, { message: diff.refused, where: "page" }] },
+    };
+  });
+}
+
+/**
+ * The file a maintainer fixes when a source's page changed: `pipeline/sources/<id without -pricing>.ts`, or the
+ * folder of a vendor whose reading spans several documents (`pipeline/sources/mistral/`), where that exists.
+ */
 function sourceModuleOf(source: PricingSource): string {
   const stem = source.id.replace(/-pricing$/, "");
-  return existsSync(path.join(import.meta.dirname, "..", "sources", `${stem}.ts`)) ? `pipeline/sources/${stem}.ts` : `the ${source.id} module in pipeline/sources/`;
+  const dir = path.join(import.meta.dirname, "..", "sources");
+  if (existsSync(path.join(dir, `${stem}.ts`))) return `pipeline/sources/${stem}.ts`;
+  if (existsSync(path.join(dir, stem, "index.ts"))) return `pipeline/sources/${stem}/`;
+  return `the ${source.id} module in pipeline/sources/`;
 }
 
 /** Progress for callers that pass none (the demo): every event as a log line, failures with their next step. */
@@ -388,11 +509,12 @@ async function publishOutcomes(
   if (!platform) {
     // No forge to talk to: say so once, and leave the result in the working tree for a person to look at.
     io.log(`${"missing" in settings ? settings.missing : "no forge"}: staying local (files written to ${options.catalogDir}, nothing committed, pushed or opened)`);
-    const diffs = sources.flatMap((s) => s.diff.entries.filter((e) => e.outcome === "verified" || e.outcome === "changed"));
+    // An entry two sources cover is in both diffs, whole: apply it once.
+    const diffs = [...new Map(sources.flatMap((s) => s.diff.entries.filter(isProposing).map((e) => [e.model, e] as const))).values()];
     const written = await applyToCatalog(options.catalogDir, diffs, options.runDate);
     report.verification = { entries: written.filter((id) => diffs.some((d) => d.model === id && d.outcome === "verified")) };
     for (const s of sources) {
-      if (!s.diff.entries.some((e) => e.outcome === "changed")) continue;
+      if (proposalsOf(s.diff).length === 0) continue;
       const pr = renderPullRequest(s.diff, entries, s.page);
       byId.get(s.diff.source)!.pullRequest = { action: "local-only", branch: pr.branch, labels: pr.labels };
       io.out(`\n--- pull request that would be opened for ${s.diff.source} (${pr.branch}) ---\n# ${pr.title}\n\n${pr.body}`);
@@ -434,18 +556,21 @@ async function publishOutcomes(
 
 function printDryRun(healthy: Required<SourceOutcome>[], entries: ReadonlyMap<string, ModelEntry>, out: (l: string) => void): void {
   for (const o of healthy) {
+    const proposals = proposalsOf(o.diff);
+    const others = o.diff.entries.filter((e) => e.outcome === "incomplete" || e.outcome === "missing");
     // The summary table comes last now: say whose entries these are.
-    if (o.diff.entries.some((e) => e.outcome !== "verified")) out(`${o.source.id} (dry run): what the page says differently`);
-    for (const e of o.diff.entries) {
-      if (e.outcome === "changed") {
-        for (const c of e.changes) out(`  ${e.model} ${c.price}: ${c.old} → ${c.new}${c.guard ? `  [${c.guard}]` : ""}`);
-      } else if (e.outcome === "incomplete") {
-        out(`  ${e.model} incomplete: not on the page: ${e.notOnPage.join(", ")}`);
-      } else if (e.outcome === "missing") {
-        out(`  ${e.model} missing from the page`);
-      }
+    if (proposals.length > 0 || others.length > 0) out(`${o.source.id} (dry run): what the page says differently`);
+    for (const p of proposals) {
+      for (const c of p.changes) out(`  ${p.model} ${c.price}: ${c.old} → ${c.new}${c.takesEffect ? ` (scheduled from ${c.takesEffect})` : ""}${c.guard ? `  [${c.guard}]` : ""}`);
+      for (const r of p.retired) out(`  ${p.model} ${r.price}: ${r.usd} retired${r.replacedBy.length > 0 ? `, now ${r.replacedBy.join(" / ")}` : ""} (until ${r.until})  [${r.guard}]`);
+      for (const a of p.added) out(`  ${p.model} ${a.price}: new at ${a.usd}${a.guard ? `  [${a.guard}]` : ""}`);
+      for (const x of p.scheduled) out(`  ${p.model} ${x.price}: ${x.kind === "announce" ? "scheduled" : x.kind === "withdraw" ? "scheduled price withdrawn:" : "scheduled price lapsed:"} ${x.usd} from ${x.effectiveFrom}${x.reason ? ` (${x.reason})` : ""}`);
     }
-    if (o.diff.entries.some((e) => e.outcome === "changed")) {
+    for (const e of others) {
+      if (e.outcome === "incomplete") out(`  ${e.model} incomplete: ${[...(e.notOnPage.length > 0 ? [`not on the page: ${e.notOnPage.join(", ")}`] : []), ...(e.unread ?? [])].join("; ")}`);
+      else out(`  ${e.model} missing from the page`);
+    }
+    if (proposals.length > 0) {
       const pr = renderPullRequest(o.diff, entries, o.evidence);
       out(`\n--- dry run: pull request for ${o.source.id} (${pr.branch}, labels: ${pr.labels.join(", ")}) ---\n# ${pr.title}\n\n${pr.body}`);
     }

@@ -1,7 +1,7 @@
 import type { RunReport } from "../../schemas/run-report.ts";
 import { escapeMarkdown } from "../publish/markdown.ts";
 import { nextStepForProblem } from "./next-step.ts";
-import { formatDuration } from "./terminal.ts";
+import { COUNT_COLUMNS, formatDuration } from "./terminal.ts";
 import { ADD_COMMAND, formatSeenPrices, listUntracked } from "./untracked.ts";
 
 /**
@@ -23,12 +23,11 @@ export function renderStepSummary(report: RunReport): string {
     lines.push("");
   }
   lines.push(
-    "| Source | Status | Verified | Changed | Incomplete | Missing | Untracked | Time | Pull request |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    `| Source | Status | ${COUNT_COLUMNS.map((c) => c[0]!.toUpperCase() + c.slice(1)).join(" | ")} | Time | Pull request |`,
+    `| --- | --- | ${COUNT_COLUMNS.map(() => "---:").join(" | ")} | ---: | --- |`,
   );
   for (const s of report.sources) {
-    const c = s.counts;
-    const counts = s.status === "ok" ? [c.verified, c.changed, c.incomplete, c.missing, c.untracked] : ["–", "–", "–", "–", "–"];
+    const counts = COUNT_COLUMNS.map((k) => (s.status === "ok" ? s.counts[k] : "–"));
     const pr = s.pullRequest ? `${s.pullRequest.action}${s.pullRequest.url ? ` [#${s.pullRequest.number}](${s.pullRequest.url})` : ""}` : "";
     lines.push(`| ${s.source} | ${s.status} | ${counts.join(" | ")} | ${formatDuration(s.timings.totalMs)} | ${pr} |`);
   }

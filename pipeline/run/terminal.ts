@@ -62,7 +62,9 @@ export function renderProgressLine(event: RunEvent, options: LineOptions): strin
     case "fetching":
       return `${prefix(event.source)}  fetching ${event.url}`;
     case "fetched":
-      return `${prefix(event.source)}  fetched ${formatBytes(event.bytes)} (HTTP ${event.httpStatus}) in ${formatDuration(event.ms)}`;
+      return `${prefix(event.source)}  fetched ${event.document ? `${event.document} ` : ""}${formatBytes(event.bytes)} (HTTP ${event.httpStatus}) in ${formatDuration(event.ms)}`;
+    case "redirected":
+      return `${prefix(event.source)}  followed a redirect: ${event.from} → ${event.to}`;
     case "parsed": {
       const status = paint(STATUS_STYLE[event.status], event.status, colour);
       const problems = event.problems > 0 ? `, ${event.problems} problem(s)` : "";
@@ -70,7 +72,13 @@ export function renderProgressLine(event: RunEvent, options: LineOptions): strin
     }
     case "diffed": {
       const c = event.counts;
-      return `${prefix(event.source)}  diff: ${c.verified} verified, ${c.changed} changed, ${c.incomplete} incomplete, ${c.missing} missing, ${c.untracked} untracked`;
+      const shape = [
+        ...(c.reshaped > 0 ? [`${c.reshaped} reshaped`] : []),
+        ...(c.added > 0 ? [`${c.added} new price(s)`] : []),
+        ...(c.retired > 0 ? [`${c.retired} retired`] : []),
+        ...(c.scheduled > 0 ? [`${c.scheduled} scheduled`] : []),
+      ];
+      return `${prefix(event.source)}  diff: ${c.verified} verified, ${c.changed} changed, ${shape.map((x) => `${x}, `).join("")}${c.incomplete} incomplete, ${c.missing} missing, ${c.untracked} untracked`;
     }
     case "failed":
       return `${prefix(event.source)}  ${paint("red", event.status, colour)}: ${oneLine(describeFailure(event.failure))}`;
@@ -113,7 +121,9 @@ export function renderErrorBlock(events: readonly RunErrorEvent[], colour: boole
   return [`${paint("bold", heading, colour)} (see "When a source fails" in README.md):`, ...events.map((e) => `  ${renderErrorLine(e, colour)}`)];
 }
 
-const COLUMNS = ["source", "status", "verified", "changed", "incomplete", "missing", "untracked", "time"] as const;
+/** The count columns of the summary table, as in `SourceReport.counts`: value changes apart from shape changes, new, retired and scheduled prices. */
+export const COUNT_COLUMNS = ["verified", "changed", "reshaped", "added", "retired", "scheduled", "incomplete", "missing", "untracked"] as const;
+const COLUMNS = ["source", "status", ...COUNT_COLUMNS, "time"] as const;
 
 /**
  * The summary table: one row per source. Counts of a source that did not succeed are shown as "–":
@@ -121,8 +131,7 @@ const COLUMNS = ["source", "status", "verified", "changed", "incomplete", "missi
  */
 export function renderSummaryTable(report: RunReport, colour: boolean): string[] {
   const rows = report.sources.map((s) => {
-    const c = s.counts;
-    const counts = s.status === "ok" ? [c.verified, c.changed, c.incomplete, c.missing, c.untracked].map(String) : ["–", "–", "–", "–", "–"];
+    const counts = COUNT_COLUMNS.map((k) => (s.status === "ok" ? String(s.counts[k]) : "–"));
     return [s.source, s.status, ...counts, formatDuration(s.timings.totalMs)];
   });
   const widths = COLUMNS.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

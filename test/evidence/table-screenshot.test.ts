@@ -39,7 +39,7 @@ beforeAll(async () => {
   const body = await readFile(FIXTURE, "utf8");
   source = {
     diff: diffSource(openAiPricingSource.extract(body, "markdown"), [mini], RUN_DATE),
-    page: { file: "pages/openai-pricing.md", format: "markdown", url: openAiPricingSource.url, fetchedAt: "2026-08-15T03:17:05.000Z", sha256: "ab".repeat(32) },
+    pages: [{ file: "pages/openai-pricing.md", format: "markdown", url: openAiPricingSource.url, fetchedAt: "2026-08-15T03:17:05.000Z", sha256: "ab".repeat(32) }],
   };
 });
 
@@ -73,7 +73,7 @@ describe("screenshots of the price table a changed price came from", () => {
 
     // The same page and rows, measured in the render the picture is taken from: the PNG is the table's box,
     // a small part of the page, and the highlighted rows are the three the prices came from.
-    const page = evidencePage(await readFile(FIXTURE, "utf8"), "markdown", evidence!.screenshots[0]!.rows.map((evidence) => ({ evidence, tiers: ["standard"] })), ["gpt-image-1-mini"], provenanceOf("openai-pricing", source.page!));
+    const page = evidencePage(await readFile(FIXTURE, "utf8"), "markdown", evidence!.screenshots[0]!.rows.map((evidence) => ({ evidence, tiers: ["standard"] })), ["gpt-image-1-mini"], provenanceOf("openai-pricing", source.pages[0]!));
     const screenshotter = new TableScreenshotter();
     try {
       const [shot] = await screenshotter.shoot(page.html, ["1"]);
@@ -92,7 +92,7 @@ describe("screenshots of the price table a changed price came from", () => {
     const base = ModelEntry.parse(JSON.parse(await readFile("catalog/openai/gpt-5.2.json", "utf8")));
     // The catalog as if Standard input and Flex input had been cheaper: the page's rows now differ from it.
     const prices = Object.fromEntries(Object.entries(base.prices).filter(([key]) => !/^(fast|priority)\//.test(key)));
-    const entry: ModelEntry = { ...base, prices: { ...prices, input: { usd: 1.5, unit: "1M tokens" }, "flex/input": { usd: 0.8, unit: "1M tokens" } } };
+    const entry: ModelEntry = { ...base, lastVerified: "2025-12-19", prices: { ...prices, input: { usd: 1.5, unit: "1M tokens" }, "flex/input": { usd: 0.8, unit: "1M tokens" } } };
     const body = await readFile(FIXTURE, "utf8");
     const diff = diffSource(openAiPricingSource.extract(body, "markdown"), [entry], RUN_DATE);
     expect(diff.entries).toMatchObject([{ model: "openai/gpt-5.2", outcome: "changed" }]);
@@ -105,7 +105,7 @@ describe("screenshots of the price table a changed price came from", () => {
     ]);
     for (const shot of evidence.screenshots) expect((await readFile(path.join(runDir, shot.file))).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
 
-    const pr = renderPullRequest(diff, new Map([[entry.id, entry]]), { ...source.page!, artifacts: [evidence] }).body;
+    const pr = renderPullRequest(diff, new Map([[entry.id, entry]]), { ...source.pages[0]!, artifacts: [evidence] }).body;
     expect(pr).toContain("- Screenshot of the table of `flex/input`, the row highlighted: `evidence/openai-pricing/gpt-5.2.png`");
     expect(pr).toContain("- Screenshot of the table of `input`, the row highlighted: `evidence/openai-pricing/gpt-5.2.table-2.png`");
   });
@@ -170,7 +170,7 @@ describe("screenshots of the price table a changed price came from", () => {
     expect(evidence.chart).toBe("evidence/openai-pricing/gpt-image-1-mini-history.svg");
     expect(existsSync(path.join(otherRun, evidence.chart!))).toBe(true);
 
-    const body = renderPullRequest(diff, entries, { ...source.page!, artifacts: [evidence] }).body;
+    const body = renderPullRequest(diff, entries, { ...source.pages[0]!, artifacts: [evidence] }).body;
     expect(body).toContain("| `image:low:1024x1024` (per image) | $0.004 | $0.005 | +25.0% |");
     expect(body).toMatch(
       /^- No screenshot of “GPT Image 1 Mini \\\| Low \\\| \\\$0\.005 \\\| \\\$0\.006 \\\| \\\$0\.006”, “Medium \\\| \\\$0\.011 \\\| \\\$0\.015 \\\| \\\$0\.015”: Chromium could not start \\\(.*no-such-chromium\\\)/m,

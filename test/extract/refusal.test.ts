@@ -28,3 +28,25 @@ describe("pages that are not (whole) pricing pages", () => {
     expect(notAPricingPage(body)).toMatch(why);
   });
 });
+
+describe("pages that are not USD price pages", () => {
+  const deepseek = readFileSync("test/fixtures/deepseek/api-docs-quick_start-pricing__2026-08-13.html", "utf8");
+
+  it("accepts the real pages, including one that shows USD and EUR side by side", () => {
+    expect(notAPricingPage(deepseek)).toBeUndefined();
+    expect(notAPricingPage(readFileSync("test/fixtures/mistral/pricing-page-text__2024-04-01.txt", "utf8"))).toBeUndefined();
+  });
+
+  it("refuses a page localized into another currency (DeepSeek's zh-cn page prices in 元)", () => {
+    const localized = deepseek.replace(/\$(\d[\d.]*)/g, "$1元");
+    expect(notAPricingPage(localized)).toMatch(/^not a USD price page: its \d+ amounts are in CNY and none is in US dollars/);
+    expect(notAPricingPage(deepseek.replace(/\$(\d[\d.]*)/g, "€$1"))).toMatch(/amounts are in EUR/);
+    expect(notAPricingPage(deepseek.replace(/\$(\d[\d.]*)/g, "₩$1"))).toMatch(/amounts are in KRW/);
+  });
+
+  it("refuses the vendor's home page served in place of the price page (its canonical link is the site's root)", () => {
+    const home = deepseek.replace(/rel="canonical" href="[^"]*"/, 'rel="canonical" href="https://api-docs.deepseek.com/"');
+    expect(home).not.toBe(deepseek);
+    expect(notAPricingPage(home)).toBe("not the price page: the page calls itself https://api-docs.deepseek.com/, the vendor's home page");
+  });
+});

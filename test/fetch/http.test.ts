@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FetchError, type FetchErrorReason } from "../../pipeline/fetch/errors.ts";
 import { HostQueues } from "../../pipeline/fetch/host-queue.ts";
-import { fetchText, USER_AGENT, type HttpFetchOptions } from "../../pipeline/fetch/http.ts";
+import { fetchText, sameSite, USER_AGENT, type HttpFetchOptions } from "../../pipeline/fetch/http.ts";
 import { backoffDelay, parseRetryAfter } from "../../pipeline/fetch/retry.ts";
 import { sleep, startFlakyServer, text, type TestServer } from "../support/flaky-server.ts";
 
@@ -219,7 +219,8 @@ describe("fetchText: failures, each a FetchError with a reason", () => {
     const err = await expectReason(fetchText(server.url("/p"), fast({ timeoutMs: 150, maxAttempts: 2 })), "timeout");
     expect(err.message).toBe(`${server.url("/p")}: no complete answer within 150 ms after 2 attempts`);
     expect(server.hits("/p")).toBe(2);
-    expect(performance.now() - began).toBeLessThan(2_000);
+    // Two attempts of 150 ms, not the 30 s default; the bound leaves room for a loaded machine.
+    expect(performance.now() - began).toBeLessThan(10_000);
   });
 
   it("a caller's abort signal ends the fetch at once, without retries", async () => {
@@ -240,7 +241,7 @@ describe("fetchText: failures, each a FetchError with a reason", () => {
     });
     const began = performance.now();
     await expectReason(fetchText(server.url("/p"), fast({ timeoutMs: 200, maxAttempts: 1 })), "timeout");
-    expect(performance.now() - began).toBeLessThan(1_500);
+    expect(performance.now() - began).toBeLessThan(10_000);
   });
 
   it("too-large: a 20 MB streamed body is cut off near the cap, memory stays bounded", async () => {
@@ -404,3 +405,19 @@ describe("fetchText: one request at a time per host", () => {
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("sameSite: which redirects stay on the vendor's own site", () => {
+  const site = (a: string, b: string) => sameSite(new URL(a), new URL(b));
+  it("follows a redirect within the vendor's site, across its subdomains", () => {
+    expect(site("https://mistral.ai/pricing/api", "https://docs.mistral.ai/inference/pricing")).toBe(true);
+    expect(site("https://api-docs.deepseek.com/quick_start/pricing", "https://api-docs.deepseek.com/quick_start/pricing/")).toBe(true);
+    expect(site("https://www.example.co.uk/a", "https://docs.example.co.uk/b")).toBe(true);
+  });
+  it("refuses another site, a look-alike, a public suffix shared with others, and any other address", () => {
+    expect(site("https://mistral.ai/pricing", "https://mistral.ai.evil.example/pricing")).toBe(false);
+    expect(site("https://mistral.ai/pricing", "https://notmistral.ai/pricing")).toBe(false);
+    expect(site("https://a.co.uk/", "https://b.co.uk/")).toBe(false);
+    expect(site("http://127.0.0.1:8080/", "http://localhost:8080/")).toBe(false);
+    expect(site("http://127.0.0.1:8080/", "http://127.0.0.2:8080/")).toBe(false);
+  });
+});
