@@ -24,7 +24,8 @@ program
       process.exitCode = 1;
       return;
     }
-    console.log(`${catalog.entries.size} entries valid in ${opts.catalog}`);
+    const retired = [...catalog.entries.values()].filter(({ entry }) => entry.retired !== undefined);
+    console.log(`${catalog.entries.size} entries valid in ${opts.catalog}${retired.length > 0 ? ` (${retired.length} retired: ${retired.map(({ entry }) => `${entry.id} since ${entry.retired}`).join(", ")})` : ""}`);
   });
 
 program

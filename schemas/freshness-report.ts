@@ -12,12 +12,22 @@ export const StaleEntry = z.strictObject({
 });
 export type StaleEntry = z.infer<typeof StaleEntry>;
 
+/** An entry a maintainer marked retired: no source expects it any more, so it is never stale. */
+export const RetiredEntry = z.strictObject({
+  id: ModelId,
+  retired: IsoDate,
+  lastVerified: IsoDate,
+});
+export type RetiredEntry = z.infer<typeof RetiredEntry>;
+
 export const VendorStaleness = z.strictObject({
   vendor: Vendor,
-  /** How many catalog entries the vendor has, stale or not. */
+  /** How many catalog entries the vendor has, stale, fresh or retired. */
   entries: z.int().nonnegative(),
   /** Oldest first. */
-  stale: z.array(StaleEntry).min(1),
+  stale: z.array(StaleEntry),
+  /** Retired entries, by retirement day. */
+  retired: z.array(RetiredEntry),
 });
 export type VendorStaleness = z.infer<typeof VendorStaleness>;
 
@@ -28,7 +38,8 @@ export const FreshnessReport = z.strictObject({
   entries: z.int().nonnegative(),
   stale: z.int().nonnegative(),
   withoutAutomatedSource: z.int().nonnegative().describe("Stale entries no pipeline source covers: verified by hand or not at all"),
-  /** Only vendors with a stale entry, by vendor id. */
+  retired: z.int().nonnegative().describe("Entries marked retired (not counted as stale)"),
+  /** Only vendors with a stale or retired entry, by vendor id. */
   vendors: z.array(VendorStaleness),
 });
 export type FreshnessReport = z.infer<typeof FreshnessReport>;

@@ -60,6 +60,24 @@ export const PriceHistoryItem = z
   .describe("An earlier price of one key and the days it held");
 export type PriceHistoryItem = z.infer<typeof PriceHistoryItem>;
 
+export const ScheduledPrice = z
+  .strictObject({
+    price: PriceKey,
+    usd: Usd,
+    unit: Unit,
+    from: IsoDate.describe("The day the vendor says this price takes effect"),
+    source: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]*$/)
+      .optional()
+      .describe("The pipeline source whose page announced it"),
+  })
+  .describe(
+    "A price the vendor announced for a later day. On or after `from` the run compares the page with it: " +
+      "confirmed, it becomes the price (the old one moves to priceHistory); withdrawn from the page before its day, it is proposed for removal.",
+  );
+export type ScheduledPrice = z.infer<typeof ScheduledPrice>;
+
 export const SourceRef = z
   .strictObject({
     source: z
@@ -100,7 +118,15 @@ export const ModelEntry = z
       .boolean()
       .describe("True when releaseDate is a catalog date rather than the vendor's exact launch date"),
     lastVerified: IsoDate.describe("The last day every price of this entry was seen on the vendor's page"),
+    retired: IsoDate.optional().describe(
+      "Set by a maintainer when the vendor no longer offers the model: the first day it was missing from every page of its vendor. " +
+        "Its sources no longer expect it; it keeps its last prices and history.",
+    ),
     prices: Prices.describe("Current prices, keyed by price key"),
+    scheduledPrices: z
+      .array(ScheduledPrice)
+      .optional()
+      .describe("Prices announced for a later day, earliest first (absent when there are none)"),
     priceHistory: z.array(PriceHistoryItem).describe("Earlier prices, newest first"),
     sources: z.array(SourceRef).min(1),
   })

@@ -1,36 +1,76 @@
 import type { EntryDiff } from "../../schemas/diff.ts";
-import type { ModelEntry, PriceHistoryItem } from "../../schemas/model-entry.ts";
+import type { ModelEntry, PriceHistoryItem, ScheduledPrice } from "../../schemas/model-entry.ts";
 import { comparePriceKeys } from "../../schemas/price-key.ts";
 
 /**
  * Pure: the entry as it should be after a run on `runDate`, or undefined when it must not change.
- * - verified: `lastVerified` moves to the run date (never backwards);
- * - changed: new prices in, old prices into `priceHistory` with the days they held, `lastVerified` moves;
- * - incomplete, missing: untouched. Nothing is half-applied: an entry with any price not seen stays as is.
+ * - verified: `lastVerified` moves to the run date (never backwards), plus any new keys and announcements;
+ * - changed: new prices in, old and retired prices into `priceHistory` with the days they held, scheduled prices
+ *   added, withdrawn or dropped, `lastVerified` moves;
+ * - incomplete, missing: untouched. Nothing is half-applied: an entry with any price not judged stays as is.
+ *
+ * `scope` says which proposals: all of them; none (a verification-only push: `lastVerified` of verified
+ * entries, nothing a reviewer has not seen); or those one source's pages gave (its pull request's branch) —
+ * then `lastVerified` moves only when no other source has proposals for the entry, since only then does the
+ * file hold every price the run saw.
  */
-export function applyVerification(entry: ModelEntry, diff: EntryDiff, runDate: string): ModelEntry | undefined {
+export type ApplyScope = { proposals: "all" } | { proposals: "none" } | { proposals: "of"; source: string };
+
+export function applyVerification(entry: ModelEntry, diff: EntryDiff, runDate: string, scope: ApplyScope = { proposals: "all" }): ModelEntry | undefined {
   if (diff.model !== entry.id) throw new Error(`diff for ${diff.model} applied to ${entry.id}`);
-  if (diff.outcome === "verified") {
-    return runDate > entry.lastVerified ? { ...entry, lastVerified: runDate } : undefined;
+  if (diff.outcome !== "verified" && diff.outcome !== "changed") return undefined;
+  // A replay of an older page must not rewrite a newer verification.
+  if (runDate < entry.lastVerified) return undefined;
+  if (scope.proposals === "none") {
+    return diff.outcome === "verified" && runDate > entry.lastVerified ? { ...entry, lastVerified: runDate } : undefined;
   }
-  if (diff.outcome !== "changed") return undefined;
-  if (runDate < entry.lastVerified) {
-    // A replay of an older page must not rewrite a newer verification.
-    return undefined;
-  }
+  const mine = <T extends { source?: string }>(items: readonly T[]) => (scope.proposals === "all" ? items : items.filter((i) => i.source === scope.source));
+  const changes = mine(diff.changes);
+  const added = mine(diff.added);
+  const retired = mine(diff.retired);
+  const scheduled = mine(diff.scheduled);
+  const all = diff.changes.length + diff.added.length + diff.retired.length + diff.scheduled.length;
+  const applied = changes.length + added.length + retired.length + scheduled.length;
+  const lastVerified = applied === all ? runDate : entry.lastVerified;
+  if (applied === 0) return lastVerified > entry.lastVerified ? { ...entry, lastVerified } : undefined;
+
   const prices = structuredClone(entry.prices);
-  const retired: PriceHistoryItem[] = [];
-  for (const change of diff.changes) {
-    const from = entry.priceHistory.find((h) => h.price === change.price)?.until;
-    retired.push({
-      price: change.price,
-      usd: change.old,
-      unit: change.unit,
-      ...(from ? { from } : {}),
-      until: runDate,
-    });
-    prices[change.price] = { usd: change.new, unit: change.unit };
+  const history: PriceHistoryItem[] = [];
+  const since = (key: string) => entry.priceHistory.find((h) => h.price === key)?.until;
+  const remember = (key: string, usd: number, unit: PriceHistoryItem["unit"], until: string) => {
+    const from = since(key);
+    history.push({ price: key, usd, unit, ...(from ? { from } : {}), until });
+  };
+  let plans: ScheduledPrice[] = [...(entry.scheduledPrices ?? [])];
+  const dropPlan = (key: string, from?: string) => {
+    plans = plans.filter((p) => !(p.price === key && (from === undefined || p.from === from)));
+  };
+
+  for (const c of changes) {
+    remember(c.price, c.old, c.unit, c.takesEffect ?? runDate);
+    prices[c.price] = { usd: c.new, unit: c.unit };
+    if (c.takesEffect) dropPlan(c.price, c.takesEffect);
   }
-  retired.sort((a, b) => comparePriceKeys(a.price, b.price));
-  return { ...entry, prices, priceHistory: [...retired, ...entry.priceHistory], lastVerified: runDate };
+  for (const r of retired) {
+    remember(r.price, r.usd, r.unit, r.until);
+    delete prices[r.price];
+  }
+  for (const a of added) prices[a.price] = { usd: a.usd, unit: a.unit };
+  for (const s of scheduled) {
+    if (s.kind === "announce") {
+      dropPlan(s.price, s.effectiveFrom);
+      plans.push({ price: s.price, usd: s.usd, unit: s.unit, from: s.effectiveFrom, ...(s.source ? { source: s.source } : {}) });
+    } else {
+      dropPlan(s.price, s.effectiveFrom);
+    }
+  }
+
+  // Newest first, as the whole history is; within a day, in price-key order.
+  history.sort((a, b) => (a.until > b.until ? -1 : a.until < b.until ? 1 : comparePriceKeys(a.price, b.price)));
+  // A key retired on the day the page gives (earlier than the run) still lands in date order.
+  const priceHistory = [...history, ...entry.priceHistory].sort((a, b) => (a.until > b.until ? -1 : a.until < b.until ? 1 : 0));
+  const next: ModelEntry = { ...entry, lastVerified, prices, priceHistory };
+  if (plans.length > 0) next.scheduledPrices = plans;
+  else delete next.scheduledPrices;
+  return next;
 }

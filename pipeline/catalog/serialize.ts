@@ -1,4 +1,4 @@
-import { ModelEntry, type PriceHistoryItem, type Prices, type SourceRef } from "../../schemas/model-entry.ts";
+import { ModelEntry, type PriceHistoryItem, type Prices, type ScheduledPrice, type SourceRef } from "../../schemas/model-entry.ts";
 import { comparePriceKeys } from "../../schemas/price-key.ts";
 
 /**
@@ -20,6 +20,12 @@ function canonicalEntry(entry: SerializableEntry): SerializableEntry {
   // Rebuild each object in the order its schema declares its keys.
   const ordered = pickInOrder(entry, Object.keys(ModelEntry.shape)) as SerializableEntry;
   ordered.prices = canonicalPrices(entry.prices);
+  if (entry.scheduledPrices !== undefined) {
+    // Earliest first, then in price-key order; an empty list is written as no field at all.
+    const scheduled = [...entry.scheduledPrices].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : comparePriceKeys(a.price, b.price)));
+    if (scheduled.length === 0) delete ordered.scheduledPrices;
+    else ordered.scheduledPrices = scheduled.map((item) => pickInOrder(item, ["price", "usd", "unit", "from", "source"])) as ScheduledPrice[];
+  }
   ordered.priceHistory = entry.priceHistory.map((item) =>
     pickInOrder(item, ["price", "usd", "unit", "from", "until"]),
   ) as PriceHistoryItem[];

@@ -1,5 +1,7 @@
 import path from "node:path";
 import { entryRelativePath, type ModelEntry } from "../../schemas/model-entry.ts";
+import { unitOf } from "../../schemas/price-key.ts";
+import { todayUtc } from "../apply/dates.ts";
 import {
   type CatalogFile,
   type CatalogProblem,
@@ -59,7 +61,7 @@ export async function loadCatalog(catalogDir: string): Promise<Catalog> {
 }
 
 /** Rules of one entry that the JSON Schema cannot express. */
-export function entryRules(entry: ModelEntry, displayPath: string, relativePath: string): CatalogProblem[] {
+export function entryRules(entry: ModelEntry, displayPath: string, relativePath: string, today: string = todayUtc()): CatalogProblem[] {
   const problems: CatalogProblem[] = [];
   const at = (segments: PropertyKey[], message: string) =>
     problems.push({ file: displayPath, pointer: toJsonPointer(segments), message });
@@ -75,13 +77,23 @@ export function entryRules(entry: ModelEntry, displayPath: string, relativePath:
     if (item.from !== undefined && item.from > item.until) {
       at(["priceHistory", i, "from"], `from ${item.from} is after until ${item.until}`);
     }
-    if (item.until > entry.lastVerified) {
-      at(["priceHistory", i, "until"], `until ${item.until} is after lastVerified ${entry.lastVerified}`);
-    }
+    // Not `lastVerified`: a pull request of one source may retire a price on the run day while the entry's other
+    // source still has its own change pending, so lastVerified rightly stays behind. A day to come is a typo.
+    if (item.until > today) at(["priceHistory", i, "until"], `until ${item.until} is a day to come (today is ${today})`);
     const previous = entry.priceHistory[i - 1];
     if (previous && previous.until < item.until) {
       at(["priceHistory", i, "until"], `history must be newest first: ${item.until} comes after ${previous.until}`);
     }
   });
+  (entry.scheduledPrices ?? []).forEach((item, i) => {
+    const unit = unitOf(item.price);
+    if (unit && item.unit !== unit) at(["scheduledPrices", i, "unit"], `unit of ${item.price} must be "${unit}", not "${item.unit}"`);
+    if (entry.scheduledPrices!.findIndex((o) => o.price === item.price && o.from === item.from) !== i) {
+      at(["scheduledPrices", i], `${item.price} is scheduled twice from ${item.from}`);
+    }
+  });
+  if (entry.retired !== undefined && entry.retired < entry.releaseDate) {
+    at(["retired"], `retired ${entry.retired} is before the release date ${entry.releaseDate}`);
+  }
   return problems;
 }

@@ -1,70 +1,140 @@
-import type { AnnouncedPrice, EntryDiff, PriceChange, SourceDiff, UntrackedModel } from "../../schemas/diff.ts";
+import { differenceInCalendarDays } from "date-fns";
+import { UTCDate } from "@date-fns/utc";
+import type {
+  AnnouncedPrice,
+  EntryDiff,
+  PriceAdded,
+  PriceChange,
+  PriceRetired,
+  ScheduledChange,
+  SourceDiff,
+  UntrackedModel,
+} from "../../schemas/diff.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
 import type { Extraction, Observation } from "../../schemas/observation.ts";
-import { comparePriceKeys } from "../../schemas/price-key.ts";
-import { guardOf, sourceDropGuard } from "./guards.ts";
+import { comparePriceKeys, parsePriceKey } from "../../schemas/price-key.ts";
+import { addedGuard, guardOf, retiredGuard, sourceDropGuard } from "./guards.ts";
 import { percentChange, sameMoney } from "./money.ts";
 
+/** A missing entry last verified longer ago than this is suggested for the `retired` mark (genai-prices' 90 days). */
+export const RETIRE_AFTER_DAYS = 90;
+
+/** What one source read this run, for the entries it covers. Only readings with status `ok` are compared. */
+export interface SourceReading {
+  extraction: Extraction;
+  /** The catalog entries this run asks the source about. */
+  covered: readonly ModelEntry[];
+}
+
+export interface RunDiffOptions {
+  runDate: string;
+  /** Every model the catalog has: a priced model outside it is untracked; one inside it that no reading covers is neither. */
+  catalogIds: ReadonlySet<string>;
+  /**
+   * Ids of the pipeline sources. An entry naming one that has no ok reading this run (it failed, or `--only`
+   * left it out) is judged only in part: incomplete, never verified or changed.
+   */
+  sourceIds: ReadonlySet<string>;
+}
+
+/** An observation with the source that read it. */
+type Seen = Observation & { source: string };
+
 /**
- * Pure: what one extracted page says about the catalog entries its source covers, on `runDate`.
- * A price announced for a later day is never compared as the current price; a price whose stated
- * end has passed is ignored. `catalogIds` (default: the covered ids) are the models the catalog has:
- * a model on the page outside them is untracked; one inside them that this run does not cover
- * (another source's, or not picked by `--only`) is neither compared nor untracked.
+ * Pure: what this run's pages say about the catalog, one `SourceDiff` per reading. An entry covered by several
+ * sources (token prices on the pricing page, per-image prices on the model's page) is judged once, on what all
+ * of them showed, and each proposal is attributed to the source (and document) that showed it. A price
+ * announced for a later day is never compared as the current price; a price whose stated end has passed is ignored.
  */
+export function diffRun(readings: readonly SourceReading[], options: RunDiffOptions): SourceDiff[] {
+  const { runDate } = options;
+  const read = new Set(readings.map((r) => r.extraction.source));
+  const byModel = new Map<string, Seen[]>();
+  for (const r of readings) {
+    for (const o of r.extraction.observations) pushTo(byModel, o.model, { ...o, source: r.extraction.source });
+  }
+  const notices = readings.flatMap((r) => r.extraction.notices ?? []);
+  const judged = new Map<string, EntryDiff>();
+  const judge = (entry: ModelEntry): EntryDiff => {
+    let d = judged.get(entry.id);
+    if (!d) {
+      const unread = entry.sources.map((s) => s.source).filter((s, i, all) => options.sourceIds.has(s) && !read.has(s) && all.indexOf(s) === i);
+      const covering = entry.sources.map((s) => s.source).filter((s) => read.has(s));
+      d = diffEntry(entry, byModel.get(entry.id) ?? [], { runDate, unread, covering, notices });
+      judged.set(entry.id, d);
+    }
+    return d;
+  };
+
+  return readings.map(({ extraction, covered }) => {
+    const expected = covered.filter((e) => e.retired === undefined);
+    const coveredIds = new Set(covered.map((e) => e.id));
+    const entries = [...expected].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(judge);
+    const current = currentPrices(extraction.observations, runDate);
+    const untracked: UntrackedModel[] = [
+      ...extraction.untracked.map((u) => ({ model: u.name, where: u.where, prices: [] })),
+      ...[...current.keys()]
+        .filter((m) => !coveredIds.has(m) && !options.catalogIds.has(m))
+        .sort()
+        .map((model) => ({
+          model,
+          where: "page",
+          prices: [...current.get(model)!.values()]
+            .sort((a, b) => comparePriceKeys(a.price, b.price))
+            .map((o) => ({ price: o.price, unit: o.unit, usd: o.usd, ...(o.evidence ? { evidence: o.evidence } : {}) })),
+        })),
+    ];
+    const missing = entries.filter((e) => e.outcome === "missing");
+    const refused = sourceDropGuard(expected.length, missing.length);
+    const retireSuggested = missing.flatMap((e) => {
+      const entry = expected.find((x) => x.id === e.model)!;
+      const days = differenceInCalendarDays(new UTCDate(runDate), new UTCDate(entry.lastVerified));
+      return days > RETIRE_AFTER_DAYS ? [{ model: e.model, lastVerified: entry.lastVerified, days }] : [];
+    });
+    return { source: extraction.source, entries, untracked, retireSuggested: refused ? [] : retireSuggested, ...(refused ? { refused } : {}) };
+  });
+}
+
+/** One source's reading alone: `diffRun` with that one reading and that one source. */
 export function diffSource(
   extraction: Extraction,
   covered: readonly ModelEntry[],
   runDate: string,
   catalogIds: ReadonlySet<string> = new Set(covered.map((e) => e.id)),
 ): SourceDiff {
+  return diffRun([{ extraction, covered }], { runDate, catalogIds, sourceIds: new Set([extraction.source]) })[0]!;
+}
+
+/** The current price of every key of every model, on the run day (the later-starting of two current rows wins). */
+function currentPrices(observations: readonly Observation[], runDate: string): Map<string, Map<string, Observation>> {
   const current = new Map<string, Map<string, Observation>>();
-  const announcedByModel = new Map<string, Observation[]>();
-  for (const o of extraction.observations) {
-    if (o.effectiveFrom !== undefined && o.effectiveFrom > runDate) {
-      pushTo(announcedByModel, o.model, o);
-      continue;
-    }
-    if (o.effectiveUntil !== undefined && o.effectiveUntil < runDate) continue;
+  for (const o of observations) {
+    if (!isCurrent(o, runDate)) continue;
     let prices = current.get(o.model);
     if (!prices) current.set(o.model, (prices = new Map()));
     const seen = prices.get(o.price);
-    // Two rows both current for one key: the later-starting one is the newer statement.
     if (!seen || (o.effectiveFrom ?? "") > (seen.effectiveFrom ?? "")) prices.set(o.price, o);
   }
-
-  const coveredIds = new Set(covered.map((e) => e.id));
-  const entries = [...covered]
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map((entry) => diffEntry(entry, current.get(entry.id), announcedByModel.get(entry.id) ?? []));
-
-  const untracked: UntrackedModel[] = [
-    ...extraction.untracked.map((u) => ({ model: u.name, where: u.where, prices: [] })),
-    ...[...current.keys()]
-      .filter((m) => !coveredIds.has(m) && !catalogIds.has(m))
-      .sort()
-      .map((model) => ({
-        model,
-        where: "page",
-        prices: [...current.get(model)!.values()]
-          .sort((a, b) => comparePriceKeys(a.price, b.price))
-          .map((o) => ({ price: o.price, unit: o.unit, usd: o.usd, ...(o.evidence ? { evidence: o.evidence } : {}) })),
-      })),
-  ];
-  const notInCatalog = covered.flatMap((entry) =>
-    [...(current.get(entry.id)?.values() ?? [])]
-      .filter((o) => !(o.price in entry.prices))
-      .sort((a, b) => comparePriceKeys(a.price, b.price))
-      .map((o) => ({ model: entry.id, price: o.price, usd: o.usd })),
-  );
-
-  const missing = entries.filter((e) => e.outcome === "missing").length;
-  const refused = sourceDropGuard(covered.length, missing);
-  return { source: extraction.source, entries, untracked, notInCatalog, ...(refused ? { refused } : {}) };
+  return current;
 }
 
-function diffEntry(entry: ModelEntry, seen: Map<string, Observation> | undefined, upcoming: Observation[]): EntryDiff {
-  const announced: AnnouncedPrice[] = upcoming
+function isCurrent(o: Observation, runDate: string): boolean {
+  return !(o.effectiveFrom !== undefined && o.effectiveFrom > runDate) && !(o.effectiveUntil !== undefined && o.effectiveUntil < runDate);
+}
+
+interface EntryContext {
+  runDate: string;
+  /** Sources covering the entry with no ok reading this run. */
+  unread: string[];
+  /** Sources covering the entry that were read, in the entry's order: an unshown key's retirement goes to the first. */
+  covering: string[];
+  notices: NonNullable<Extraction["notices"]>;
+}
+
+function diffEntry(entry: ModelEntry, observed: readonly Seen[], ctx: EntryContext): EntryDiff {
+  const { runDate } = ctx;
+  const upcoming = observed.filter((o) => o.effectiveFrom !== undefined && o.effectiveFrom > runDate);
+  const announced: AnnouncedPrice[] = [...upcoming]
     .sort((a, b) => comparePriceKeys(a.price, b.price) || (a.effectiveFrom! < b.effectiveFrom! ? -1 : 1))
     .map((o) => ({
       price: o.price,
@@ -73,33 +143,193 @@ function diffEntry(entry: ModelEntry, seen: Map<string, Observation> | undefined
       effectiveFrom: o.effectiveFrom!,
       ...(entry.prices[o.price] ? { current: entry.prices[o.price]!.usd } : {}),
     }));
-  if (!seen || seen.size === 0) {
-    return upcoming.length > 0 ? { model: entry.id, outcome: "incomplete", notOnPage: priceKeys(entry), changes: [], announced } : { model: entry.id, outcome: "missing" };
+
+  // The current price of each key, across sources; two documents stating different current prices for one key are not guessed between.
+  const seen = new Map<string, Seen>();
+  const disagreements: string[] = [];
+  for (const o of observed) {
+    if (!isCurrent(o, runDate)) continue;
+    const before = seen.get(o.price);
+    if (!before || (before.source === o.source && (o.effectiveFrom ?? "") > (before.effectiveFrom ?? ""))) {
+      seen.set(o.price, o);
+    } else if (before.source !== o.source && !sameMoney(before.usd, o.usd)) {
+      disagreements.push(`${o.price}: ${before.source} says $${before.usd}, ${o.source} says $${o.usd}`);
+    }
   }
-  const notOnPage: string[] = [];
+
+  const keys = priceKeys(entry);
+  const incomplete = (notOnPage: string[], unread: string[], changes: PriceChange[] = []): EntryDiff => ({
+    model: entry.id,
+    outcome: "incomplete",
+    notOnPage,
+    changes,
+    announced,
+    ...(unread.length > 0 ? { unread } : {}),
+  });
+
+  if (runDate < entry.lastVerified) {
+    // A replay of an earlier day: the catalog already holds what a later run saw, and that is not undone.
+    return incomplete([], [`the catalog verified this entry on ${entry.lastVerified}, after this run's day ${runDate}: a run of an earlier day judges nothing of it`]);
+  }
+  if (seen.size === 0 && ctx.unread.length === 0) {
+    return upcoming.length > 0 ? incomplete(keys, []) : { model: entry.id, outcome: "missing" };
+  }
+
+  const due = new Map((entry.scheduledPrices ?? []).filter((s) => s.from <= runDate).map((s) => [s.price, s]));
   const changes: PriceChange[] = [];
-  for (const key of priceKeys(entry)) {
+  const scheduled: ScheduledChange[] = [];
+  const vanished: string[] = [];
+  for (const key of keys) {
     const price = entry.prices[key]!;
-    const observed = seen.get(key);
-    if (!observed) {
-      notOnPage.push(key);
+    const o = seen.get(key);
+    const planned = due.get(key);
+    if (!o) {
+      vanished.push(key);
+      if (planned) scheduled.push(lapse(planned, price.usd, "the page no longer shows this price at all"));
       continue;
     }
-    if (sameMoney(price.usd, observed.usd)) continue;
-    const guard = guardOf({ old: price.usd, new: observed.usd });
+    if (planned && !sameMoney(planned.usd, o.usd)) scheduled.push(lapse(planned, price.usd, `the page says $${o.usd}`));
+    if (sameMoney(price.usd, o.usd)) continue;
+    const guard = guardOf({ old: price.usd, new: o.usd });
     changes.push({
       price: key,
       unit: price.unit,
       old: price.usd,
-      new: observed.usd,
-      percent: percentChange(price.usd, observed.usd),
+      new: o.usd,
+      percent: percentChange(price.usd, o.usd),
       ...(guard ? { guard } : {}),
-      ...(observed.evidence ? { evidence: observed.evidence } : {}),
+      ...(planned && sameMoney(planned.usd, o.usd) ? { takesEffect: planned.from } : {}),
+      ...shownBy(o),
     });
   }
-  if (notOnPage.length > 0) return { model: entry.id, outcome: "incomplete", notOnPage, changes, announced };
-  if (changes.length > 0) return { model: entry.id, outcome: "changed", changes, announced };
-  return { model: entry.id, outcome: "verified", announced };
+  // A scheduled price of a key the entry does not carry yet (a new dimension announced ahead).
+  for (const [key, planned] of due) {
+    if (key in entry.prices) continue;
+    const o = seen.get(key);
+    if (!o || !sameMoney(o.usd, planned.usd)) scheduled.push(lapse(planned, undefined, o ? `the page says $${o.usd}` : "the page does not show it"));
+  }
+
+  if (ctx.unread.length > 0 || disagreements.length > 0) {
+    const why = [
+      ...ctx.unread.map((s) => `${s} was not read in this run, so the prices it covers were not seen`),
+      ...disagreements.map((d) => `two documents disagree: ${d}`),
+    ];
+    return incomplete(vanished, why, changes);
+  }
+
+  const fresh = [...seen.values()].filter((o) => !(o.price in entry.prices)).sort((a, b) => comparePriceKeys(a.price, b.price));
+  // A page showing again, at the very price it had, a key the catalog retired when the model changed shape is an
+  // older copy of the page (a replay): it never undoes the newer shape. A real return is restored by hand.
+  const reverted = fresh.filter((o) => entry.priceHistory[lastHistoryIndex(entry, o.price)] && sameMoney(entry.priceHistory[lastHistoryIndex(entry, o.price)]!.usd, o.usd));
+  if (vanished.length > 0 && reverted.length > 0) {
+    const retiredOn = entry.priceHistory[lastHistoryIndex(entry, reverted[0]!.price)]!.until;
+    return incomplete(vanished, [
+      `the page shows ${reverted.map((o) => `${o.price} at $${o.usd}`).join(", ")}, as before the catalog's new shape of ${retiredOn}: an older copy of the page? The shape change is not undone (if the vendor really went back, restore it by hand)`,
+    ]);
+  }
+
+  const retiredBy = ctx.covering[0];
+  const retired: PriceRetired[] = vanished.map((key) => {
+    const replacements = fresh.filter((o) => replaces(o.price, key));
+    const replacedBy = replacements.map((o) => o.price);
+    const price = entry.prices[key]!;
+    // A key in a new shape goes with the source showing the new shape; one simply gone, with the source that
+    // shows this entry's other prices of the same unit (the model page for per-image prices), else the first.
+    const source = replacements[0]?.source ?? sourceShowing(price.unit) ?? retiredBy;
+    return {
+      price: key,
+      unit: price.unit,
+      usd: price.usd,
+      until: latestStart(replacements) ?? runDate,
+      replacedBy,
+      guard: retiredGuard(key, replacedBy, keys, vanished),
+      ...(source ? { source } : {}),
+    };
+  });
+  const added: PriceAdded[] = fresh.map((o) => {
+    const replaced = retired.filter((r) => r.replacedBy.includes(o.price));
+    const guard = addedGuard(o.usd, replaced.map((r) => r.usd));
+    return { price: o.price, unit: o.unit, usd: o.usd, ...(guard ? { guard } : {}), ...shownBy(o) };
+  });
+
+  // Announcements: new ones into scheduledPrices; held ones no longer on the page before their day withdrawn.
+  const later = (entry.scheduledPrices ?? []).filter((s) => s.from > runDate);
+  for (const o of upcoming) {
+    if (later.some((s) => s.price === o.price && s.from === o.effectiveFrom && sameMoney(s.usd, o.usd))) continue;
+    scheduled.push({
+      kind: "announce",
+      price: o.price,
+      unit: o.unit,
+      usd: o.usd,
+      effectiveFrom: o.effectiveFrom!,
+      ...(entry.prices[o.price] ? { current: entry.prices[o.price]!.usd } : {}),
+      ...shownBy(o),
+    });
+  }
+  for (const s of later) {
+    if (upcoming.some((o) => o.price === s.price && o.effectiveFrom === s.from && sameMoney(s.usd, o.usd))) continue;
+    const reason = ctx.notices.find((n) => n.models.includes(entry.id))?.text;
+    const source = s.source && ctx.covering.includes(s.source) ? s.source : retiredBy;
+    scheduled.push({
+      kind: "withdraw",
+      price: s.price,
+      unit: s.unit,
+      usd: s.usd,
+      effectiveFrom: s.from,
+      ...(entry.prices[s.price] ? { current: entry.prices[s.price]!.usd } : {}),
+      ...(reason ? { reason } : {}),
+      ...(source ? { source } : {}),
+    });
+  }
+  scheduled.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : comparePriceKeys(a.price, b.price)));
+
+  const review = changes.length > 0 || retired.length > 0 || scheduled.some((s) => s.kind !== "announce");
+  return { model: entry.id, outcome: review ? "changed" : "verified", changes, added, retired, scheduled, announced };
+
+  function sourceShowing(unit: string): string | undefined {
+    const counts = new Map<string, number>();
+    for (const o of seen.values()) if (o.unit === unit) counts.set(o.source, (counts.get(o.source) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1] || ctx.covering.indexOf(a[0]) - ctx.covering.indexOf(b[0]))[0]?.[0];
+  }
+
+  function lapse(planned: NonNullable<ModelEntry["scheduledPrices"]>[number], current: number | undefined, why: string): ScheduledChange {
+    const source = planned.source && ctx.covering.includes(planned.source) ? planned.source : ctx.covering[0];
+    return {
+      kind: "lapse",
+      price: planned.price,
+      unit: planned.unit,
+      usd: planned.usd,
+      effectiveFrom: planned.from,
+      ...(current !== undefined ? { current } : {}),
+      reason: `scheduled from ${planned.from} but never confirmed: ${why}`,
+      ...(source ? { source } : {}),
+    };
+  }
+}
+
+/** Whether `fresh` is a new form of the retired key `old`: same tier and dimension, another condition (or another size of the same image quality). */
+function replaces(fresh: string, old: string): boolean {
+  const a = parsePriceKey(fresh);
+  const b = parsePriceKey(old);
+  if (!a || !b || a.tier !== b.tier) return false;
+  if (a.dimension.startsWith("image:") && b.dimension.startsWith("image:")) {
+    return a.dimension.split(":")[1] === b.dimension.split(":")[1] && a.condition === b.condition;
+  }
+  return a.dimension === b.dimension && a.condition !== b.condition;
+}
+
+/** Where the newest history item of a key no longer in the entry's prices is, or -1. */
+function lastHistoryIndex(entry: ModelEntry, key: string): number {
+  return key in entry.prices ? -1 : entry.priceHistory.findIndex((h) => h.price === key);
+}
+
+/** The day the newest of these prices took effect, when the page says it. */
+function latestStart(observations: readonly Observation[]): string | undefined {
+  return observations.map((o) => o.effectiveFrom).filter((d): d is string => d !== undefined).sort().at(-1);
+}
+
+function shownBy(o: Seen): { source: string; document?: string; evidence?: string } {
+  return { source: o.source, ...(o.document ? { document: o.document } : {}), ...(o.evidence ? { evidence: o.evidence } : {}) };
 }
 
 function priceKeys(entry: ModelEntry): string[] {

@@ -28,3 +28,27 @@ export function sourceDropGuard(covered: number, missing: number): string | unde
 function trim(n: number): string {
   return n >= 100 ? Math.round(n).toString() : n.toFixed(1).replace(/\.0$/, "");
 }
+
+/** Why a proposed new key needs a human: a price of 0, or a new form of a retired key that moved 10× or more from it. */
+export function addedGuard(usd: number, replacing: readonly number[]): string | undefined {
+  if (usd === 0) return "priced at 0: check the page really says free";
+  for (const old of replacing) {
+    const guard = guardOf({ old, new: usd });
+    if (guard) return `${guard}, against the price it replaces`;
+  }
+  return undefined;
+}
+
+/**
+ * Every retired key needs a human: a price gone from the page is as often a misread or a lost table as a real
+ * retirement. The message says which it looks like: a new shape, or a whole tier gone ("this tier retired?").
+ */
+export function retiredGuard(key: string, replacedBy: readonly string[], keys: readonly string[], vanished: readonly string[]): string {
+  if (replacedBy.length > 0) return `restructured: now ${replacedBy.join(" / ")}`;
+  const tier = key.includes("/") ? key.slice(0, key.indexOf("/")) : undefined;
+  if (tier) {
+    const ofTier = keys.filter((k) => k.startsWith(`${tier}/`));
+    if (ofTier.every((k) => vanished.includes(k))) return `no ${tier}/ price of this model is on the page any more: this tier retired? Check the page`;
+  }
+  return "no longer on the page: check it was really dropped";
+}

@@ -21,10 +21,14 @@ export function renderReport(report: FreshnessReport, format: ReportFormat): str
  */
 export function summaryLine(report: FreshnessReport): string {
   const head = `${report.stale} of ${report.entries} entries stale (lastVerified more than ${days(report.staleAfterDays)} before ${report.asOf})`;
-  if (report.stale === 0) return head;
-  const byVendor = report.vendors.map((v) => `${v.vendor} ${v.stale.length}`).join(", ");
+  if (report.stale === 0) return `${head}${retiredPart(report)}`;
+  const byVendor = report.vendors.filter((v) => v.stale.length > 0).map((v) => `${v.vendor} ${v.stale.length}`).join(", ");
   const n = report.withoutAutomatedSource;
-  return `${head}: ${byVendor}; ${n} ${n === 1 ? "has" : "have"} no automated source`;
+  return `${head}: ${byVendor}; ${n} ${n === 1 ? "has" : "have"} no automated source${retiredPart(report)}`;
+}
+
+function retiredPart(report: FreshnessReport): string {
+  return report.retired > 0 ? `; ${report.retired} retired, not counted` : "";
 }
 
 /** For a terminal: one block per vendor, columns aligned across all blocks, the summary last. */
@@ -36,7 +40,11 @@ export function renderTable(report: FreshnessReport): string {
   const line = (r: string[]) =>
     `  ${r.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ")}`.trimEnd();
   const blocks = report.vendors.map((v) =>
-    [`${v.vendor}: ${v.stale.length} of ${v.entries} entries stale`, line(header), ...v.stale.map((e) => line(cells(e)))].join("\n"),
+    [
+      `${v.vendor}: ${v.stale.length} of ${v.entries} entries stale`,
+      ...(v.stale.length > 0 ? [line(header), ...v.stale.map((e) => line(cells(e)))] : []),
+      ...v.retired.map((e) => `  retired ${e.retired}: ${e.id} (last verified ${e.lastVerified})`),
+    ].join("\n"),
   );
   return `${[...blocks, summaryLine(report)].join("\n\n")}\n`;
 }
@@ -49,8 +57,11 @@ export function renderMarkdown(report: FreshnessReport): string {
   const out = ["## Catalog freshness", "", `${escapeMarkdown(summaryLine(report))}.`];
   for (const v of report.vendors) {
     out.push("", `<details><summary>${escapeMarkdown(v.vendor)}: ${v.stale.length} of ${v.entries} entries stale</summary>`, "");
-    out.push("| model | last verified | age (days) | source |", "| --- | --- | ---: | --- |");
-    for (const e of v.stale) out.push(`| ${cells(e).map(escapeMarkdown).join(" | ")} |`);
+    if (v.stale.length > 0) {
+      out.push("| model | last verified | age (days) | source |", "| --- | --- | ---: | --- |");
+      for (const e of v.stale) out.push(`| ${cells(e).map(escapeMarkdown).join(" | ")} |`);
+    }
+    if (v.retired.length > 0) out.push(...(v.stale.length > 0 ? [""] : []), `Retired: ${v.retired.map((e) => `${escapeMarkdown(e.id)} (${e.retired})`).join(", ")}`);
     out.push("", "</details>");
   }
   return `${out.join("\n")}\n`;

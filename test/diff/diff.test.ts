@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { applyVerification } from "../../pipeline/apply/apply.ts";
-import { diffSource } from "../../pipeline/diff/diff.ts";
+import { diffRun, diffSource } from "../../pipeline/diff/diff.ts";
 import { sameMoney } from "../../pipeline/diff/money.ts";
 import type { EntryDiff } from "../../schemas/diff.ts";
 import { ModelEntry } from "../../schemas/model-entry.ts";
@@ -47,10 +47,13 @@ describe("diffSource", () => {
         model: "openai/gpt-image-1-mini",
         outcome: "changed",
         announced: [],
+        added: [],
+        retired: [],
+        scheduled: [],
         changes: [
-          { price: "image:low:1024x1024", unit: "image", old: 0.004, new: 0.005, percent: 25 },
-          { price: "image:medium:1024x1024", unit: "image", old: 0.02, new: 0.011, percent: -45 },
-          { price: "image:high:1024x1024", unit: "image", old: 0.07, new: 0.036, percent: -48.6 },
+          { price: "image:low:1024x1024", unit: "image", old: 0.004, new: 0.005, percent: 25, source: "openai-pricing" },
+          { price: "image:medium:1024x1024", unit: "image", old: 0.02, new: 0.011, percent: -45, source: "openai-pricing" },
+          { price: "image:high:1024x1024", unit: "image", old: 0.07, new: 0.036, percent: -48.6, source: "openai-pricing" },
         ],
       },
     ]);
@@ -60,14 +63,38 @@ describe("diffSource", () => {
     expect(sameMoney(0.1 + 0.2, 0.3)).toBe(true);
     const e = entry("openai/gpt-x", { input: 0.3, output: 1.2 });
     const verified = diffSource(page([{ model: "openai/gpt-x", price: "input", usd: 0.1 + 0.2 }, { model: "openai/gpt-x", price: "output", usd: 1.2 }]), [e], "2026-11-24");
-    expect(verified.entries[0]).toEqual({ model: "openai/gpt-x", outcome: "verified", announced: [] });
+    expect(verified.entries[0]).toEqual({ model: "openai/gpt-x", outcome: "verified", announced: [], changes: [], added: [], retired: [], scheduled: [] });
   });
 
-  it("calls an entry incomplete, naming the prices not on the page, and changes nothing even if others moved", () => {
+  it("proposes a price gone from the page as retired, with a guard, never deleting it silently", () => {
     const e = entry("openai/gpt-x", { input: 1, output: 2, "batch/input": 0.5 });
     const diff = diffSource(page([{ model: "openai/gpt-x", price: "input", usd: 1.5 }, { model: "openai/gpt-x", price: "output", usd: 2 }]), [e], "2026-11-24");
-    expect(diff.entries[0]).toMatchObject({ outcome: "incomplete", notOnPage: ["batch/input"] });
-    expect(applyVerification(e, diff.entries[0]!, "2026-11-24")).toBeUndefined();
+    expect(diff.entries[0]).toMatchObject({
+      outcome: "changed",
+      changes: [{ price: "input", old: 1, new: 1.5 }],
+      retired: [{ price: "batch/input", usd: 0.5, until: "2026-11-24", replacedBy: [], guard: expect.stringMatching(/tier retired\?/) }],
+    });
+    const next = applyVerification(e, diff.entries[0]!, "2026-11-24")!;
+    expect(next.prices).toEqual({ input: { usd: 1.5, unit: "1M tokens" }, output: { usd: 2, unit: "1M tokens" } });
+    expect(next.priceHistory).toEqual([
+      { price: "input", usd: 1, unit: "1M tokens", until: "2026-11-24" },
+      { price: "batch/input", usd: 0.5, unit: "1M tokens", until: "2026-11-24" },
+    ]);
+  });
+
+  it("calls an entry incomplete when a source covering it was not read, and proposes nothing", () => {
+    const e = ModelEntry.parse({ ...entry("openai/gpt-x", { input: 1, "image:low:1024x1024": 0.01 }), sources: [{ source: "openai-pricing", url: "https://developers.openai.com/api/docs/pricing.md" }, { source: "openai-models", url: "https://developers.openai.com/api/docs/models/gpt-x.md" }] });
+    const [diff] = diffRun([{ extraction: page([{ model: "openai/gpt-x", price: "input", usd: 1.5 }]), covered: [e] }], {
+      runDate: "2026-11-24",
+      catalogIds: new Set([e.id]),
+      sourceIds: new Set(["openai-pricing", "openai-models"]),
+    });
+    expect(diff!.entries[0]).toMatchObject({
+      outcome: "incomplete",
+      notOnPage: ["image:low:1024x1024"],
+      unread: ["openai-models was not read in this run, so the prices it covers were not seen"],
+    });
+    expect(applyVerification(e, diff!.entries[0]!, "2026-11-24")).toBeUndefined();
   });
 
   it("reports models gone from the page as missing, and models new on the page as untracked", () => {
@@ -150,7 +177,7 @@ describe("diffSource", () => {
 describe("applyVerification", () => {
   it("moves lastVerified of a verified entry to the run date, never backwards", () => {
     const e = entry("openai/gpt-x", { input: 1 }, "2026-08-22");
-    const verified: EntryDiff = { model: "openai/gpt-x", outcome: "verified", announced: [] };
+    const verified: EntryDiff = { model: "openai/gpt-x", outcome: "verified", announced: [], changes: [], added: [], retired: [], scheduled: [] };
     expect(applyVerification(e, verified, "2026-11-24")?.lastVerified).toBe("2026-11-24");
     expect(applyVerification(e, verified, "2026-08-01")).toBeUndefined();
     expect(applyVerification(e, verified, "2026-08-22")).toBeUndefined();

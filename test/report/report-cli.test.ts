@@ -16,33 +16,39 @@ afterEach(() => {
 /** The seeded catalog read straight from its files: the oracle the report is checked against. */
 const seeded = readdirSync(path.join(REPO_ROOT, "catalog")).flatMap((vendor) =>
   readdirSync(path.join(REPO_ROOT, "catalog", vendor)).map(
-    (f) => JSON.parse(readFileSync(path.join(REPO_ROOT, "catalog", vendor, f), "utf8")) as { id: string; lastVerified: string; sources: { source: string }[] },
+    (f) => JSON.parse(readFileSync(path.join(REPO_ROOT, "catalog", vendor, f), "utf8")) as { id: string; lastVerified: string; retired?: string; sources: { source: string }[] },
   ),
 );
 const DAY_MS = 86_400_000;
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
-const staleIn = (asOf: string, days: number) => seeded.filter((e) => daysBetween(e.lastVerified, asOf) > days);
+/** Retired entries are listed apart, never as stale. */
+const staleIn = (asOf: string, days: number) => seeded.filter((e) => e.retired === undefined && daysBetween(e.lastVerified, asOf) > days);
+const retired = seeded.filter((e) => e.retired !== undefined);
 const pipelineIds = new Set(SOURCES.map((s) => s.id));
 
 describe("npm run catalog -- report", () => {
-  it("lists openai/gpt-image-1-mini (verified 2026-04-04) as stale, with its age and the source covering it", async () => {
+  it("lists openai/gpt-image-1-mini (verified 2026-04-04) as stale, with its age and the sources covering it; every vendor has a source", async () => {
     const r = await runCli(["report", "--date", "2026-11-24"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(/^ {2}openai\/gpt-image-1-mini +2026-04-04 +234 +openai-pricing$/m);
-    expect(r.stdout).toMatch(/^ {2}xai\/grok-4\.3 +2026-04-17 +221 +no automated source$/m);
+    expect(r.stdout).toMatch(/^ {2}openai\/gpt-image-1-mini +2026-04-04 +234 +openai-pricing, openai-models$/m);
+    expect(r.stdout).toMatch(/^ {2}xai\/grok-4\.3 +2026-08-13 +103 +xai-pricing$/m);
+    expect(r.stdout).toMatch(/^ {2}mistral\/mistral-small-2603 +2026-08-17 +99 +mistral-pricing$/m);
+    expect(r.stdout).not.toMatch(/ {2}no automated source$/m); // no entry of any vendor
     const stale = staleIn("2026-11-24", 30);
-    const unsourced = stale.filter((e) => !e.sources.some((s) => pipelineIds.has(s.source)));
+    expect(stale.filter((e) => !e.sources.some((s) => pipelineIds.has(s.source)))).toEqual([]);
     expect(r.stdout.trimEnd().split("\n").at(-1)).toMatch(
-      new RegExp(`^${stale.length} of ${seeded.length} entries stale \\(lastVerified more than 30 days before 2026-11-24\\): .*openai \\d+.*; ${unsourced.length} have no automated source$`),
+      new RegExp(`^${stale.length} of ${seeded.length} entries stale \\(lastVerified more than 30 days before 2026-11-24\\): .*openai \\d+.*; 0 have no automated source; ${retired.length} retired, not counted$`),
     );
+    // A retired entry is shown as such, with its day, never as stale.
+    expect(r.stdout).toMatch(/^ {2}retired 2026-08-17: mistral\/open-mixtral-8x7b \(last verified 2024-04-01\)$/m);
   });
 
   it("counts ages from today (UTC) when no --date is given", async () => {
     const today = new Date().toISOString().slice(0, 10);
     const r = await runCli(["report"]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^ {2}openai/gpt-image-1-mini +2026-04-04 +${daysBetween("2026-04-04", today)} +openai-pricing$`, "m"));
+    expect(r.stdout).toMatch(new RegExp(`^ {2}openai/gpt-image-1-mini +2026-04-04 +${daysBetween("2026-04-04", today)} +openai-pricing, openai-models$`, "m"));
     expect(r.stdout).toContain(`before ${today})`);
   });
 
@@ -63,10 +69,12 @@ describe("npm run catalog -- report", () => {
       expect(days, v.vendor).toEqual([...days].sort());
     }
     const byId = new Map(listed.map((e) => [e.id, e]));
-    expect(byId.get("openai/gpt-image-1-mini")).toEqual({ id: "openai/gpt-image-1-mini", lastVerified: "2026-04-04", ageDays: 150, coveredBy: ["openai-pricing"] });
-    expect(byId.get("xai/grok-4.3")?.coveredBy).toEqual([]); // names xai-models, which no module implements
-    expect(byId.get("mistral/mistral-embed")?.coveredBy).toEqual([]); // names mistral-pricing, same
-    expect(report.withoutAutomatedSource).toBe(listed.filter((e) => e.coveredBy.length === 0).length);
+    expect(byId.get("openai/gpt-image-1-mini")).toEqual({ id: "openai/gpt-image-1-mini", lastVerified: "2026-04-04", ageDays: 150, coveredBy: ["openai-pricing", "openai-models"] });
+    expect(byId.get("xai/grok-4.3")?.coveredBy).toEqual(["xai-pricing"]);
+    expect(byId.get("mistral/mistral-embed")?.coveredBy).toEqual(["mistral-pricing"]);
+    expect(report.withoutAutomatedSource).toBe(0);
+    expect(report.retired).toBe(retired.length);
+    expect(report.vendors.flatMap((v) => v.retired.map((e) => e.id)).sort()).toEqual(retired.map((e) => e.id).sort());
   });
 
   it("--format markdown: a heading, the summary and a folded table per vendor", async () => {
@@ -77,7 +85,8 @@ describe("npm run catalog -- report", () => {
       /^<details><summary>openai: \d+ of \d+ entries stale<\/summary>\n\n\| model \| last verified \| age \(days\) \| source \|\n\| --- \| --- \| ---: \| --- \|$/m,
     );
     expect(r.stdout.match(/<details>/g)?.length).toBe(r.stdout.match(/\n<\/details>\n/g)?.length);
-    expect(r.stdout).toContain("\n| openai/gpt-image-1-mini | 2026-04-04 | 234 | openai-pricing |\n");
+    expect(r.stdout).toContain("\n| openai/gpt-image-1-mini | 2026-04-04 | 234 | openai-pricing, openai-models |\n");
+    expect(r.stdout).toMatch(/^Retired: mistral\/mistral-medium-2508 \(2026-08-04\), /m);
   });
 
   it("through npm run --silent (as the nightly job runs it), stdout is the markdown alone", async () => {
