@@ -14,12 +14,14 @@ import path from "node:path";
 import type { BrowserPagesResult } from "./browser-pages.ts";
 import { runChild } from "./child.ts";
 import type { NoopRunResult } from "./noop-run.ts";
+import type { NightlyResult } from "./nightly.ts";
 import type { RealDataResult } from "./real-data.ts";
-import type { ReplayResult } from "./replay40.ts";
+import { COPIES, ONE_PAGE_SOURCES, type ReplayResult } from "./replay40.ts";
 import { mb } from "./rss.ts";
 import type { Validate10kResult } from "./validate10k.ts";
 
 const CATALOG_SIZE = 10_000;
+/** Hosts of the 40-page replay (the nightly replay has one per vendor host: 7). */
 const HOSTS = 8;
 const HOST_DELAY_MS = 250;
 const PAGES_PER_HOST = 5;
@@ -66,12 +68,12 @@ async function measure<T>(name: string, script: string, args: string[], timeoutM
   }
 }
 
-/** The stand-in vendor hosts, in their own process (see hosts.ts). */
-async function startHostsProcess(count: number, delayMs: number): Promise<{ origins: string[]; stop(): void }> {
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(import.meta.dirname, "hosts.ts"), String(count), String(delayMs)], {
+/** The stand-in hosts, in their own process (see hosts.ts): `[count, delay]` or `["vendors", delay]`. */
+async function startHostsProcess(args: string[]): Promise<{ origins: string[]; standIns: Record<string, string>; stop(): void }> {
+  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(import.meta.dirname, "hosts.ts"), ...args], {
     stdio: ["pipe", "pipe", "inherit"],
   });
-  const origins = await new Promise<string[]>((resolve, reject) => {
+  const ready = await new Promise<{ origins: string[]; standIns: Record<string, string> }>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error("hosts.ts did not start within 30 s")), 30_000);
     child.on("exit", (code) => reject(new Error(`hosts.ts exited (${code})`)));
@@ -80,12 +82,12 @@ async function startHostsProcess(count: number, delayMs: number): Promise<{ orig
       const m = /HOSTS_READY (.*)\n/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve((JSON.parse(m[1]!) as { origins: string[] }).origins);
+        resolve(JSON.parse(m[1]!) as { origins: string[]; standIns: Record<string, string> });
       }
     });
   });
   return {
-    origins,
+    ...ready,
     stop: () => {
       child.stdin.end();
       setTimeout(() => child.kill(), 2_000).unref();
@@ -137,15 +139,15 @@ if (noop) {
   });
   rows.push({ figure: "noop_run_changed_lines", value: `${r.changedLines} (${r.otherLines} not lastVerified)`, target: "1 per file, all lastVerified", met: ok && r.otherLines === 0 && r.changedLines === r.filesRewritten });
   rows.push({ figure: "  same run again: files written", value: String(r.rerunFilesTouched), target: "0", met: r.rerunFilesTouched === 0 });
-  rows.push({ figure: "  run time (4 real pages, 77 entries)", value: ms(r.runMs), target: "" });
+  rows.push({ figure: `  run time (${r.documents} real documents, ${r.catalogFiles} entries)`, value: ms(r.runMs), target: "" });
 }
 
-// 3. Replay over 8 hosts answering after 250 ms: the per-host limit, then one request at a time overall,
-//    then with eight pages through Chromium for the peak RSS with the browser in it.
+// 3. Replay of 40 pages (8 copies of each one-page source) over 8 hosts answering after 250 ms: the per-host
+//    limit, then one request at a time overall, then with eight pages through Chromium for the peak RSS.
 let hosts: Awaited<ReturnType<typeof startHostsProcess>> | undefined;
 const replays: Partial<Record<ReplayResult["mode"], Awaited<ReturnType<typeof measure<ReplayResult>>>>> = {};
 try {
-  hosts = await startHostsProcess(HOSTS, HOST_DELAY_MS);
+  hosts = await startHostsProcess([String(HOSTS), String(HOST_DELAY_MS)]);
   for (const mode of ["parallel", "sequential", "browser"] as const) {
     if (mode === "browser" && (await chromiumMissing())) continue;
     replays[mode] = await measure<ReplayResult>(`replay40 ${mode}`, "replay40.ts", [mode, ...hosts.origins], 120_000);
@@ -159,7 +161,7 @@ const par = replays.parallel?.result;
 const seq = replays.sequential?.result;
 if (par) {
   figures.replay40_ms = par.runMs;
-  rows.push({ figure: "replay40_ms", value: ms(par.runMs), target: `≤ ${ms(REPLAY_TARGET_MS)} (1.5 × 5 × 250 ms)`, met: par.runMs <= REPLAY_TARGET_MS });
+  rows.push({ figure: `replay40_ms (${par.pages} pages: ${COPIES} copies of ${ONE_PAGE_SOURCES.length} one-page sources, ${par.hosts} hosts)`, value: ms(par.runMs), target: `≤ ${ms(REPLAY_TARGET_MS)} (1.5 × 5 × 250 ms)`, met: par.runMs <= REPLAY_TARGET_MS });
   rows.push({ figure: "  before first request / requests / after last", value: `${ms(par.beforeFirstRequestMs)} / ${ms(par.fetchSpanMs)} / ${ms(par.afterLastRequestMs)}`, target: "" });
   rows.push({ figure: "  requests at once: overall / per host", value: `${par.maxInFlightOverall} / ${par.maxInFlightPerHost}`, target: "per host: 1", met: par.maxInFlightPerHost === 1 });
   rows.push({ figure: "  extract + diff, summed over pages", value: ms(par.extractMsSum), target: "" });
@@ -175,10 +177,120 @@ if (par && seq) {
   rows.push({ figure: "  sequential / per-host limit", value: `${ratio}×`, target: "well over 3×", met: ratio > 3 });
 }
 
-// 4. Browser pages: one browser for ten pages, then a browser per page.
+// 4. The nightly run as the vendors' hosts have it: every real source with every real document, each from the
+//    stand-in of its vendor host (7 hosts answering after 250 ms), per-host queue; then one request at a time
+//    overall; then the sources of several documents multiplied, for how the time grows with documents.
+const GROWTH: { copies: number; copied?: string[]; label: string }[] = [
+  { copies: 2, label: "×2 OpenAI + Mistral" },
+  { copies: 4, label: "×4 OpenAI + Mistral" },
+  { copies: 4, copied: ["openai-models"], label: "×4 OpenAI model pages only" },
+];
+interface GrowthPoint {
+  label: string;
+  copies: number;
+  copied: string[];
+  documents: number;
+  max_documents_per_host: number;
+  busiest_host: string;
+  run_ms: number;
+  /** max documents per host × latency, and documents × latency: the two laws the run could follow. */
+  busiest_host_floor_ms: number;
+  all_documents_floor_ms: number;
+}
+const growth: GrowthPoint[] = [];
+const point = (label: string, r: NightlyResult): GrowthPoint => ({
+  label,
+  copies: r.copies,
+  copied: r.copied,
+  documents: r.documents,
+  max_documents_per_host: r.maxDocumentsPerHost,
+  busiest_host: r.busiestHost,
+  run_ms: r.runMs,
+  busiest_host_floor_ms: r.maxDocumentsPerHost * HOST_DELAY_MS,
+  all_documents_floor_ms: r.documents * HOST_DELAY_MS,
+});
+let vendors: Awaited<ReturnType<typeof startHostsProcess>> | undefined;
+let nightly: Awaited<ReturnType<typeof measure<NightlyResult>>> | undefined;
+let nightlySeq: Awaited<ReturnType<typeof measure<NightlyResult>>> | undefined;
+try {
+  vendors = await startHostsProcess(["vendors", String(HOST_DELAY_MS)]);
+  const standIns = JSON.stringify(vendors.standIns);
+  nightly = await measure<NightlyResult>("nightly", "nightly.ts", ["per-host", "1", "-", standIns], 120_000);
+  nightlySeq = await measure<NightlyResult>("nightly sequential", "nightly.ts", ["sequential", "1", "-", standIns], 120_000);
+  if (nightly) growth.push(point("×1 (the nightly run)", nightly.result));
+  for (const g of GROWTH) {
+    const run = await measure<NightlyResult>(`nightly ${g.label}`, "nightly.ts", ["per-host", String(g.copies), g.copied?.join(",") ?? "-", standIns], 180_000);
+    if (run) growth.push(point(g.label, run.result));
+  }
+} catch (err) {
+  failures.push(`nightly: ${(err as Error).message}`);
+} finally {
+  vendors?.stop();
+}
+if (nightly) {
+  const r = nightly.result;
+  const perHost = Object.entries(r.documentsPerHost).sort((a, b) => b[1] - a[1]);
+  const ones = perHost.filter(([, n]) => n === 1);
+  figures.nightly_replay_ms = r.runMs;
+  figures.nightly_documents = r.documents;
+  figures.nightly_sources = r.sources;
+  figures.nightly_hosts = r.hosts;
+  figures.nightly_max_documents_per_host = r.maxDocumentsPerHost;
+  figures.nightly_busiest_host = r.busiestHost;
+  rows.push({
+    figure: `nightly_replay_ms (${r.sources} sources, ${r.documents} documents, ${r.hosts} hosts)`,
+    value: ms(r.runMs),
+    target: `floor ${r.maxDocumentsPerHost} × ${HOST_DELAY_MS} ms = ${ms(r.maxDocumentsPerHost * HOST_DELAY_MS)}`,
+  });
+  rows.push({
+    figure: "  documents per host",
+    value: [...perHost.filter(([, n]) => n > 1).map(([h, n]) => `${h} ${n}`), ...(ones.length ? [`${ones.length} others 1`] : [])].join(", "),
+    target: "",
+  });
+  rows.push({ figure: "  requests at once: overall / per host", value: `${r.maxInFlightOverall} / ${r.maxInFlightPerHost}`, target: "per host: 1", met: r.maxInFlightPerHost === 1 });
+  rows.push({ figure: "  every source ok / each document once / proposals", value: `${r.statuses.ok ?? 0} of ${r.sources} / ${r.repeated.length === 0 && r.documents === r.expectedDocuments ? "yes" : "NO"} / ${r.proposals}`, target: "all / yes / 0", met: (nightly.result.errors ?? []).length === 0 });
+  rows.push({ figure: "  before first request / requests / after last", value: `${ms(r.beforeFirstRequestMs)} / ${ms(r.fetchSpanMs)} / ${ms(r.afterLastRequestMs)}`, target: "" });
+  rows.push({ figure: "  extract + diff, summed over sources", value: ms(r.extractMsSum), target: "" });
+  rows.push({ figure: "  peak RSS of the run's process", value: `${mb(nightly.peakTreeRssBytes)} MB`, target: "" });
+}
+if (nightlySeq) {
+  const r = nightlySeq.result;
+  figures.nightly_sequential_ms = r.runMs;
+  rows.push({ figure: "nightly_sequential_ms (one request at a time overall)", value: ms(r.runMs), target: `floor ${r.documents} × ${HOST_DELAY_MS} ms = ${ms(r.documents * HOST_DELAY_MS)}` });
+}
+if (growth.length > 0) {
+  figures.nightly_growth = growth;
+  rows.push({ figure: "nightly_growth: run time against documents", value: "", target: `floors: max per host × ${HOST_DELAY_MS} ms / all × ${HOST_DELAY_MS} ms` });
+  for (const g of growth) {
+    rows.push({
+      figure: `  ${g.label}: ${g.documents} documents, at most ${g.max_documents_per_host} on one host`,
+      value: ms(g.run_ms),
+      target: `${ms(g.busiest_host_floor_ms)} / ${ms(g.all_documents_floor_ms)}`,
+    });
+  }
+  // The law: each extra document on the busiest host costs one latency; documents on other hosts cost nothing.
+  const both = growth.filter((g) => g.copied.length > 1 || g.copies === 1).sort((a, b) => a.max_documents_per_host - b.max_documents_per_host);
+  const [lo, hi] = [both[0], both.at(-1)];
+  if (lo && hi && hi.max_documents_per_host > lo.max_documents_per_host) {
+    const slope = Math.round((hi.run_ms - lo.run_ms) / (hi.max_documents_per_host - lo.max_documents_per_host));
+    figures.nightly_ms_per_busiest_host_document = slope;
+    rows.push({ figure: `  per extra document on the busiest host (${lo.label.split(" ")[0]} → ${hi.label.split(" ")[0]})`, value: `${slope} ms`, target: `latency ${HOST_DELAY_MS} ms` });
+  }
+  const ratios = growth.map((g) => Math.round((g.run_ms / g.busiest_host_floor_ms) * 100) / 100);
+  figures.nightly_run_over_busiest_host_floor = ratios;
+  rows.push({ figure: `  run / (max per host × ${HOST_DELAY_MS} ms), per row`, value: ratios.join(", "), target: "" });
+  notes.push(
+    `nightly growth: a run takes about (most documents on one host) × ${HOST_DELAY_MS} ms, not (all documents) × ${HOST_DELAY_MS} ms, ` +
+      `because hosts are fetched in parallel but each host one request at a time. Measured: ` +
+      growth.map((g) => `${g.label}: ${g.documents} documents, ${g.max_documents_per_host} on ${g.busiest_host}, ${ms(g.run_ms)}`).join("; ") +
+      (figures.nightly_ms_per_busiest_host_document !== undefined ? `; each extra document on the busiest host added ${figures.nightly_ms_per_busiest_host_document} ms` : ""),
+  );
+}
+
+// 5. Browser pages: one browser for ten pages, then a browser per page.
 let browser: Checked<BrowserPagesResult> | undefined;
 try {
-  const one = await startHostsProcess(1, 0);
+  const one = await startHostsProcess(["1", "0"]);
   try {
     browser = (await measure<BrowserPagesResult>("browser-pages", "browser-pages.ts", [one.origins[0]!], 180_000))?.result;
   } finally {
@@ -222,11 +334,14 @@ if (withBrowser) {
 }
 if (replays.parallel) rows.push({ figure: "  peak RSS, replay without browser", value: `${mb(replays.parallel.peakTreeRssBytes)} MB`, target: "" });
 
-// 5. The pure middle on the real data (what the old vitest bench measured), for context.
+// 6. The pure middle on the real data (what the old vitest bench measured), for context.
 const real = (await measure<RealDataResult>("real-data", "real-data.ts", [], 60_000))?.result;
 if (real) {
-  for (const x of real.extract) rows.push({ figure: `extract ${x.source} (${x.kib} KiB, ${x.observations} prices)`, value: `${x.medianMs} ms (first ${x.firstMs} ms)`, target: "" });
-  rows.push({ figure: `diff all 4 sources (${real.entries} entries)`, value: `${real.diffAllMs} ms`, target: "" });
+  for (const x of real.extract) {
+    const docs = x.documents > 1 ? `${x.documents} documents, ` : "";
+    rows.push({ figure: `extract ${x.source} (${docs}${x.kib} KiB, ${x.observations} prices)`, value: `${x.medianMs} ms (first ${x.firstMs} ms)`, target: "" });
+  }
+  rows.push({ figure: `diff all ${real.extract.length} sources (${real.entries} entries)`, value: `${real.diffAllMs} ms`, target: "" });
   rows.push({ figure: `serialize ${real.entries} entries`, value: `${real.serializeAllMs} ms`, target: "" });
   rows.push({ figure: `load + validate the real catalog`, value: `${real.loadCatalogMs} ms`, target: "" });
 }

@@ -32,15 +32,17 @@ export interface NoopRunResult {
   /** The same run again on the same day: files written the second time (should be none). */
   rerunFilesTouched: number;
   runMs: number;
+  /** Documents replayed (every saved page of every source). */
+  documents: number;
   sourceStatus: Record<string, string>;
   sampleDiff: string;
 }
 
 /**
  * A real `runPipeline` (no dry run, no GITHUB_TOKEN: it writes into the working tree and commits
- * nothing) over the real catalog and the four real saved vendor pages replayed through `--replay`, in a
- * temporary git checkout, on a catalog made to match the pages: every price the pages show for a catalog
- * model is set to the page's value and prices the pages no longer list are dropped, so every price
+ * nothing) over the real catalog and every real saved document of every source (DEMO_PAGES) replayed
+ * through `--replay`, in a temporary git checkout, on a catalog made to match the pages
+ * (`matchCatalogToPages`: every proposal the pipeline's diff makes is applied first), so every price
  * matches. Then: which files the run wrote, and which lines of them changed.
  */
 export async function noopRun(options: { keep?: boolean; log?: (line: string) => void } = {}): Promise<NoopRunResult> {
@@ -129,6 +131,7 @@ export async function noopRun(options: { keep?: boolean; log?: (line: string) =>
       newFiles: untracked.length,
       rerunFilesTouched,
       runMs,
+      documents: Object.keys(DEMO_PAGES).length,
       sourceStatus: Object.fromEntries(report.sources.map((s) => [s.source, s.status])),
       sampleDiff: patch.split("\n").slice(0, 6).join("\n"),
     };

@@ -5,17 +5,58 @@ import { entryRelativePath, type ModelEntry } from "../../schemas/model-entry.ts
 import { serializeEntry } from "../catalog/serialize.ts";
 import { loadCatalog } from "../catalog/validate.ts";
 import { DEMO_PAGES } from "../demo/demo.ts";
-import { diffSource } from "../diff/diff.ts";
+import { applyVerification } from "../apply/apply.ts";
+import { diffRun } from "../diff/diff.ts";
+import { isProposing } from "../diff/proposals.ts";
 import { SOURCES } from "../sources/index.ts";
+import { combineDocuments, type DocumentExtraction, documentsOf, type PricingSource, readsSeveralDocuments, type SourceDocument } from "../sources/source.ts";
+import type { Extraction } from "../../schemas/observation.ts";
+import type { PageFormat } from "../extract/document.ts";
 
 /** The pages the measurements serve: the real saved vendor pages the demo replays, and derived ones. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 
-/** `<source-id>.md`: the real saved page of that source (DEMO_PAGES). */
-export function realPage(sourceId: string): string {
-  const file = DEMO_PAGES[`${sourceId}.md`];
-  if (!file) throw new Error(`no saved page for ${sourceId}`);
+/**
+ * A saved page by its name as `--replay` serves it (a DEMO_PAGES key): `gemini-pricing.html` for a one-page
+ * source, `openai-models/gpt-image-1.md` for a document of a source that reads several.
+ */
+export function realPage(name: string, pages: Readonly<Record<string, string>> = DEMO_PAGES): string {
+  const file = pages[name];
+  if (!file) throw new Error(`no saved page ${name}`);
   return readFileSync(path.join(REPO_ROOT, file), "utf8");
+}
+
+/** The saved page's name of one document of a source (`<source-id>.<ext>` or `<source-id>/<document>.<ext>`), if saved. */
+export function savedPageName(source: PricingSource, document?: SourceDocument, pages: Readonly<Record<string, string>> = DEMO_PAGES): string | undefined {
+  const stem = readsSeveralDocuments(source) ? `${source.id}/${document?.name}` : source.id;
+  return Object.keys(pages).find((name) => name.replace(/\.(md|html)$/, "") === stem);
+}
+
+/** One document of a source as saved: what it is (with the vendor's URL), its saved page's name, its text. */
+export interface SavedDocument {
+  document: SourceDocument;
+  page: string;
+  format: PageFormat;
+  body: string;
+}
+
+/**
+ * Every document a run of `source` reads for these covered entries, as saved: those it lists, then those
+ * they link (each once), in the order a run queues them. Throws when one is not saved.
+ */
+export function savedDocuments(source: PricingSource, covered: readonly ModelEntry[], pages: Readonly<Record<string, string>> = DEMO_PAGES): SavedDocument[] {
+  const queue = documentsOf(source, covered);
+  const out: SavedDocument[] = [];
+  for (let i = 0; i < queue.length; i++) {
+    const document = queue[i]!;
+    const page = savedPageName(source, document, pages);
+    if (!page) throw new Error(`no saved page for ${source.id} ${document.name}`);
+    const format: PageFormat = page.endsWith(".md") ? "markdown" : "html";
+    const body = realPage(page, pages);
+    out.push({ document, page, format, body });
+    for (const next of source.linkedDocuments?.(document, body, format) ?? []) if (!queue.some((d) => d.name === next.name)) queue.push(next);
+  }
+  return out;
 }
 
 /** A client-rendered pricing page: the table exists only after the script ran; two images, a font, a stylesheet. */
@@ -44,30 +85,47 @@ ${filler}
 }
 
 /**
- * Rewrite a copy of the real catalog so that it matches the real pages on `runDate`: every price a page
- * shows for a catalog model becomes the catalog's, and prices the pages no longer list are dropped (unless
- * that would leave none). A run over it then verifies, changes nothing, and captures no evidence.
+ * Rewrite a copy of the catalog so that it matches these saved pages on `runDate` (default: the pages the demo
+ * replays, named as `--replay` serves them): every proposal the pipeline's own diff makes for an entry — new
+ * and changed prices, retired keys, scheduled prices — is applied, whatever the entry's `lastVerified` (which is
+ * kept). A run over it then verifies and proposes nothing, except for the entries in `keep`, left as they were.
+ * Only the `sources` given (default: every source with a page) are read and expected.
  */
-export async function matchCatalogToPages(catalogDir: string, runDate: string): Promise<void> {
+export async function matchCatalogToPages(
+  catalogDir: string,
+  runDate: string,
+  options: { pages?: Readonly<Record<string, string>>; keep?: readonly string[]; sources?: readonly string[] } = {},
+): Promise<void> {
+  const pages = options.pages ?? DEMO_PAGES;
   const catalog = await loadCatalog(catalogDir);
   if (catalog.problems.length > 0) throw new Error(`the catalog is invalid: ${catalog.problems.length} problems`);
-  const entries = new Map([...catalog.entries].map(([id, { entry }]) => [id, structuredClone(entry)]));
-  const touched = new Set<string>();
-  for (const source of SOURCES) {
-    if (!DEMO_PAGES[`${source.id}.md`]) continue;
-    const extraction = source.extract(realPage(source.id), "markdown");
+  // Judged as if last verified no later than `runDate` (a run never judges an entry verified after its day).
+  const original = new Map([...catalog.entries].map(([id, { entry }]) => [id, entry.lastVerified]));
+  const entries = new Map([...catalog.entries].map(([id, { entry }]) => [id, { ...entry, lastVerified: runDate < entry.lastVerified ? runDate : entry.lastVerified }]));
+  const sources = SOURCES.filter((s) => (options.sources ?? SOURCES.map((x) => x.id)).includes(s.id) && Object.keys(pages).some((p) => p.startsWith(`${s.id}.`) || p.startsWith(`${s.id}/`)));
+  const readings = sources.map((source) => {
     const covered = [...entries.values()].filter((e) => e.sources.some((s) => s.source === source.id));
-    const diff = diffSource(extraction, covered, runDate, new Set(entries.keys()));
-    for (const d of diff.entries) {
-      const entry: ModelEntry = entries.get(d.model)!;
-      if (d.outcome === "changed" || d.outcome === "incomplete") {
-        for (const c of d.changes) entry.prices[c.price] = { usd: c.new, unit: c.unit };
-        touched.add(d.model);
-      }
-      if (d.outcome === "incomplete" && d.notOnPage.length < Object.keys(entry.prices).length) {
-        for (const key of d.notOnPage) delete entry.prices[key];
-      }
-    }
+    return { extraction: readSavedDocuments(source, covered, pages, entries), covered };
+  });
+  const diffs = diffRun(readings, { runDate, catalogIds: new Set(entries.keys()), sourceIds: new Set(sources.map((s) => s.id)) });
+  const proposing = new Map(diffs.flatMap((d) => d.entries.filter(isProposing).map((e) => [e.model, e] as const)));
+  for (const [id, diff] of proposing) {
+    if (options.keep?.includes(id)) continue;
+    const next = applyVerification(entries.get(id)!, diff, runDate);
+    if (next) await writeFile(path.join(catalogDir, entryRelativePath(id)), serializeEntry({ ...next, lastVerified: original.get(id)! }));
   }
-  for (const id of touched) await writeFile(path.join(catalogDir, entryRelativePath(id)), serializeEntry(entries.get(id)!));
+}
+
+/** What a source reads from its saved pages, as a run reads them (every document, then across them). */
+export function readSavedDocuments(
+  source: PricingSource,
+  covered: readonly ModelEntry[],
+  pages: Readonly<Record<string, string>>,
+  entries: ReadonlyMap<string, ModelEntry>,
+): Extraction {
+  const parts: DocumentExtraction[] = savedDocuments(source, covered, pages).map(({ document, body, format }) => {
+    const read = source.extract(body, format, document);
+    return { document, body, format, extraction: { ...read, observations: read.observations.map((o) => ({ ...o, document: document.url })) } };
+  });
+  return source.combine ? source.combine(parts, entries) : parts.length === 1 ? parts[0]!.extraction : combineDocuments(source.id, parts);
 }

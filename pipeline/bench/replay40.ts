@@ -9,50 +9,59 @@ import { DEMO_DATE } from "../demo/demo.ts";
 import { HostQueues } from "../fetch/host-queue.ts";
 import { runPipeline } from "../run/run.ts";
 import { SOURCES } from "../sources/index.ts";
-import type { PricingSource } from "../sources/source.ts";
+import { type PricingSource, readsSeveralDocuments } from "../sources/source.ts";
 import { runAsChild } from "./child.ts";
-import { hostStats, type HostStats } from "./hosts.ts";
-import { matchCatalogToPages, REPO_ROOT } from "./pages.ts";
-
+import { hostStats } from "./hosts.ts";
+import { matchCatalogToPages, REPO_ROOT, savedPageName } from "./pages.ts";
+import { maxOverlap } from "./stats.ts";
 
 /** When this module was evaluated: node, tsx and every module of the run loaded. */
 const LOADED_AT = performance.now();
 
-/** Pages per real source: 4 sources × 10 = 40 pages. */
-export const COPIES = 10;
+/** Copies of each one-page source: 5 sources × 8 = 40 pages. */
+export const COPIES = 8;
 
 export type ReplayMode = "parallel" | "sequential" | "browser";
 
 /** The per-host limit of one request at a time, widened to every host at once: the sequential baseline. */
-class OneRequestAtATime extends HostQueues {
+export class OneRequestAtATime extends HostQueues {
   override run<T>(_url: string, task: () => Promise<T>): Promise<T> {
     return super.run("http://every-host.invalid/", task);
   }
 }
 
+/** The sources that read one page (their `url`); the ones that read several are measured by `nightly.ts`. */
+export const ONE_PAGE_SOURCES: readonly PricingSource[] = SOURCES.filter((s) => !readsSeveralDocuments(s));
+
+/** The one-page source whose copies go through Chromium in "browser" mode: markdown, which the browser keeps as sent. */
+const BROWSER_SOURCE = "xai-pricing";
+
 /**
- * 40 sources: ten copies of each real source (its real extractor, a catalog that covers it), copy k of
- * the 40 reading its real saved page from host k mod 8, so each host serves 5 pages. In "browser" mode
- * eight of the DeepSeek copies, one per host, read their page through Chromium (served as markdown, the
- * browser path keeps the text as sent, so they read the same prices).
+ * 40 sources: eight copies of each of the five one-page sources (its real extractor, a catalog that covers
+ * it, its real saved page), copy j of every source on host j mod the host count, so each of 8 hosts serves
+ * 5 pages, one of each source. The two sources of several documents (OpenAI's model pages, Mistral's cards,
+ * index and model pages) are not copied here: a copy of one is not one page but 5 or 22, and `nightly.ts`
+ * replays them with the vendors' own hosts. In "browser" mode the xAI copies (one per host) are read
+ * through Chromium (the page is markdown, which the browser path keeps as sent, so they read the same prices).
  */
 export function replaySources(origins: readonly string[], mode: ReplayMode): PricingSource[] {
   const out: PricingSource[] = [];
-  SOURCES.forEach((real, s) => {
+  for (const real of ONE_PAGE_SOURCES) {
+    const page = savedPageName(real);
+    if (!page) throw new Error(`no saved page for ${real.id}`);
     for (let j = 0; j < COPIES; j++) {
-      const k = s * COPIES + j;
-      const origin = origins[k % origins.length]!;
-      const browser = mode === "browser" && real.id === "deepseek-pricing" && j < origins.length;
+      const origin = origins[j % origins.length]!;
+      const browser = mode === "browser" && real.id === BROWSER_SOURCE && j < origins.length;
       const id = `${real.id}-${j}`;
       out.push({
         ...real,
         id,
-        url: `${origin}/page/${real.id}.md?copy=${j}`,
+        url: `${origin}/page/${page}?copy=${j}`,
         fetchWith: browser ? "browser" : "http",
-        extract: (body, format) => ({ ...real.extract(body, format), source: id }),
+        extract: (body, format, document) => ({ ...real.extract(body, format, document), source: id }),
       });
     }
-  });
+  }
   return out;
 }
 
@@ -68,6 +77,8 @@ export interface ReplayResult {
   setupMs: number;
   statuses: Record<string, number>;
   failures: string[];
+  /** Proposals (changed, reshaped, added, retired, scheduled) over every source: must be none, the catalog matches the pages. */
+  proposals: number;
   /** Summed over sources: waiting for and fetching the page; extracting and diffing it. */
   fetchMsSum: number;
   extractMsSum: number;
@@ -86,8 +97,8 @@ export interface ReplayResult {
 
 /**
  * A dry run of the real `runPipeline` over those 40 sources (injected as `options.sources`), against the
- * real catalog with each entry also naming the copies of its source, so every page is fetched, stored,
- * extracted and diffed as in a nightly run. The per-host limit is the pipeline's own (`HostQueues`);
+ * real catalog matched to the saved pages, each entry also naming the copies of its source, so every page
+ * is fetched, stored, extracted and diffed as in a nightly run, and nothing is proposed. The per-host limit is the pipeline's own (`HostQueues`);
  * "sequential" swaps in one queue for every host.
  */
 export async function replay40(origins: readonly string[], mode: ReplayMode): Promise<ReplayResult> {
@@ -98,10 +109,14 @@ export async function replay40(origins: readonly string[], mode: ReplayMode): Pr
     // A typical night: every price on the pages as in the catalog (no PR, no evidence to capture).
     await matchCatalogToPages(catalogDir, DEMO_DATE);
     const sources = replaySources(origins, mode);
-    // Each entry a real source covers is covered by that source's copies too.
+    // Each entry a one-page source covers is covered by that source's copies too, unless a source of several
+    // documents also prices it (OpenAI's image models): judged on the pricing page alone, its per-image prices
+    // would read as retired. Those entries are left to the nightly figure (nightly.ts).
     const catalog = await loadCatalog(catalogDir);
+    const multiDocument = new Set(SOURCES.filter(readsSeveralDocuments).map((s) => s.id));
     for (const { entry } of catalog.entries.values()) {
-      const extra = entry.sources.flatMap((ref) => sources.filter((s) => s.id.startsWith(`${ref.source}-`)).map((s) => ({ source: s.id, url: s.url })));
+      if (entry.sources.some((ref) => multiDocument.has(ref.source))) continue;
+      const extra = entry.sources.flatMap((ref) => sources.filter((s) => s.id.replace(/-\d+$/, "") === ref.source).map((s) => ({ source: s.id, url: s.url })));
       if (extra.length === 0) continue;
       await writeFile(path.join(catalogDir, entryRelativePath(entry.id)), serializeEntry({ ...entry, sources: [...entry.sources, ...extra] }));
     }
@@ -143,6 +158,7 @@ export async function replay40(origins: readonly string[], mode: ReplayMode): Pr
       setupMs,
       statuses,
       failures: report.sources.filter((s) => s.status !== "ok").map((s) => `${s.source}: ${s.reason}`),
+      proposals: report.sources.reduce((n, s) => n + s.counts.changed + s.counts.reshaped + s.counts.added + s.counts.retired + s.counts.scheduled, 0),
       fetchMsSum: report.sources.reduce((n, s) => n + s.timings.fetchMs, 0),
       extractMsSum: report.sources.reduce((n, s) => n + s.timings.extractMs, 0),
       browserPages: sources.filter((s) => s.fetchWith === "browser").length,
@@ -159,19 +175,12 @@ export async function replay40(origins: readonly string[], mode: ReplayMode): Pr
   }
 }
 
-function maxOverlap(requests: HostStats["requests"]): number {
-  const edges = requests.flatMap((r) => [[r.start, 1] as const, [r.end, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let now = 0;
-  let max = 0;
-  for (const [, d] of edges) max = Math.max(max, (now += d));
-  return max;
-}
-
 export function replayErrors(r: ReplayResult): string[] {
   const errors: string[] = [];
   if ((r.statuses.ok ?? 0) !== r.pages) errors.push(`${r.pages - (r.statuses.ok ?? 0)} of ${r.pages} sources not ok: ${r.failures.slice(0, 3).join("; ")}`);
   if (r.maxInFlightPerHost !== 1) errors.push(`a host had ${r.maxInFlightPerHost} requests at once`);
   if (r.requestsPerHost.some((n) => n !== r.pages / r.hosts)) errors.push(`requests per host ${r.requestsPerHost.join(",")}, expected ${r.pages / r.hosts} each`);
+  if (r.proposals !== 0) errors.push(`${r.proposals} proposals: the catalog does not match the pages`);
   if (r.mode === "sequential" && r.maxInFlightOverall !== 1) errors.push(`sequential run had ${r.maxInFlightOverall} requests at once`);
   if (r.mode === "browser" && (r.assetHits.png || r.assetHits.svg || r.assetHits.woff2)) errors.push(`images or fonts reached the hosts: ${JSON.stringify(r.assetHits)}`);
   return errors;

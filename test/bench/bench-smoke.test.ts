@@ -3,9 +3,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateCatalog, writeGeneratedCatalog } from "../../pipeline/bench/generate-catalog.ts";
-import { startHosts } from "../../pipeline/bench/hosts.ts";
+import { DEMO_PAGES } from "../../pipeline/demo/demo.ts";
+import { startHosts, startVendorHosts } from "../../pipeline/bench/hosts.ts";
+import { MULTI_DOCUMENT_SOURCES, nightlyErrors, nightlyReplay, nightlySources } from "../../pipeline/bench/nightly.ts";
+import { realPage } from "../../pipeline/bench/pages.ts";
+import { realData } from "../../pipeline/bench/real-data.ts";
 import { noopRun, noopRunErrors } from "../../pipeline/bench/noop-run.ts";
-import { replay40, replayErrors } from "../../pipeline/bench/replay40.ts";
+import { COPIES, ONE_PAGE_SOURCES, replay40, replayErrors } from "../../pipeline/bench/replay40.ts";
 import { RssSampler, treeRssBytes } from "../../pipeline/bench/rss.ts";
 import { validate10k, validate10kErrors } from "../../pipeline/bench/validate10k.ts";
 
@@ -36,15 +40,74 @@ describe("bench measurements", () => {
     expect(result.changedLines).toBe(result.filesRewritten);
   });
 
-  it("the replay reads every page, never more than one request at a time per host", async () => {
+  it("the 40-page replay reads every copy of every one-page source, never more than one request at a time per host", async () => {
     const hosts = await startHosts(4, 20);
     try {
       const result = await replay40(hosts.origins, "parallel");
       expect(replayErrors(result)).toEqual([]);
+      expect(result.pages).toBe(COPIES * ONE_PAGE_SOURCES.length);
       expect(result.maxInFlightOverall).toBeGreaterThan(1);
     } finally {
       await hosts.close();
     }
+  });
+
+  it("the nightly replay fetches every saved document once, each from the stand-in of its vendor host, one request per host at a time", async () => {
+    const hosts = await startVendorHosts(20);
+    try {
+      // One stand-in per vendor host the sources read, the Mistral docs and price-card sites apart.
+      expect(Object.keys(hosts.standIns)).toEqual(expect.arrayContaining(["developers.openai.com", "docs.mistral.ai", "mistral.ai", "ai.google.dev"]));
+      const result = await nightlyReplay(hosts.standIns);
+      expect(nightlyErrors(result)).toEqual([]);
+      expect(result.documents).toBe(Object.keys(DEMO_PAGES).length);
+      expect(result.hosts).toBe(Object.keys(hosts.standIns).length);
+      // The model index's links were followed on the docs.mistral.ai stand-in: the index and every model page.
+      const mistralDocs = Object.keys(DEMO_PAGES).filter((n) => n.startsWith("mistral-pricing/") && n !== "mistral-pricing/pricing-api.html").length;
+      expect(result.documentsPerHost["docs.mistral.ai"]).toBe(mistralDocs);
+      expect(result.maxDocumentsPerHost).toBe(mistralDocs);
+      expect(result.maxInFlightOverall).toBeGreaterThan(1);
+      expect(result.verified).toBeGreaterThan(0);
+
+      // Twice the sources of several documents: twice their documents, on the same hosts, still one at a time each.
+      const doubled = await nightlyReplay(hosts.standIns, { copies: 2 });
+      expect(nightlyErrors(doubled)).toEqual([]);
+      const multi = Object.keys(DEMO_PAGES).filter((n) => MULTI_DOCUMENT_SOURCES.some((id) => n.startsWith(`${id}/`))).length;
+      expect(doubled.documents).toBe(result.documents + multi);
+      expect(doubled.maxDocumentsPerHost).toBe(2 * mistralDocs);
+
+      // The baseline: one request at a time over every host.
+      const sequential = await nightlyReplay(hosts.standIns, { sequential: true });
+      expect(nightlyErrors(sequential)).toEqual([]);
+      expect(sequential.maxInFlightOverall).toBe(1);
+    } finally {
+      await hosts.close();
+    }
+  });
+
+  it("a stand-in source keeps the real source's documents and names, only on the stand-in hosts", () => {
+    const standIns = { "developers.openai.com": "http://127.0.0.1:1", "docs.mistral.ai": "http://127.0.0.1:2", "mistral.ai": "http://127.0.0.1:3" };
+    const all = { ...standIns, "platform.claude.com": "http://127.0.0.1:4", "ai.google.dev": "http://127.0.0.1:5", "api-docs.deepseek.com": "http://127.0.0.1:6", "docs.x.ai": "http://127.0.0.1:7" };
+    const mistral = nightlySources(all, { copies: 2, copied: ["mistral-pricing"] }).filter((s) => s.id.startsWith("mistral-pricing"));
+    expect(mistral.map((s) => s.id)).toEqual(["mistral-pricing", "mistral-pricing-copy2"]);
+    const [first, second] = mistral.map((s) => s.documents!([]));
+    expect(first!.map((d) => [d.name, d.url])).toEqual([
+      ["pricing-api", "http://127.0.0.1:3/pricing/api"],
+      ["models", "http://127.0.0.1:2/models"],
+    ]);
+    expect(second!.map((d) => d.url)).toEqual(["http://127.0.0.1:3/pricing/api?copy=2", "http://127.0.0.1:2/models?copy=2"]);
+    // The real saved index's links, read by the real source, point at model pages on the docs.mistral.ai stand-in.
+    const links = mistral[0]!.linkedDocuments!(first![1]!, realPage("mistral-pricing/models.html"), "html");
+    expect(links.length).toBe(Object.keys(DEMO_PAGES).filter((n) => /^mistral-pricing\/(?!pricing-api|models\.)/.test(n)).length);
+    for (const d of links) expect(d.url).toBe(`http://127.0.0.1:2/models/${d.name}`);
+    const copied = mistral[1]!.linkedDocuments!(second![1]!, realPage("mistral-pricing/models.html"), "html");
+    for (const d of copied) expect(d.url).toBe(`http://127.0.0.1:2/models/${d.name}?copy=2`);
+  });
+
+  it("the pure middle reads every source's saved documents", async () => {
+    const result = await realData({ repeat: 1 });
+    expect(result.extract.map((x) => x.source)).toEqual(expect.arrayContaining(["openai-models", "mistral-pricing", "gemini-pricing"]));
+    expect(result.extract.reduce((n, x) => n + x.documents, 0)).toBe(Object.keys(DEMO_PAGES).length);
+    for (const x of result.extract) expect(x.observations).toBeGreaterThan(0);
   });
 
   it("RSS of a process tree is read from /proc", () => {

@@ -1,6 +1,7 @@
 // `catalog add`: a model a run saw on a vendor page but the catalog lacks becomes a draft entry. The run
 // reports here are real: dry runs of the CLI replaying real saved pages against a catalog from which
-// openai/gpt-4.1 was removed, so that the page lists it as untracked.
+// openai/gpt-4.1 (and openai/gpt-5.6-sol, which only the newer page lists) were removed, so that the page lists
+// them as untracked.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27,6 +28,7 @@ beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), "catalog-add-"));
   cpSync(path.join(REPO_ROOT, "catalog"), path.join(root, "catalog"), { recursive: true });
   rmSync(path.join(root, REMOVED_FILE));
+  rmSync(path.join(root, "catalog/openai/gpt-5.6-sol.json"));
   for (const [dir, page] of [["pages-new", PAGE_2026_08_22], ["pages-old", PAGE_2025_12_19]] as const) {
     mkdirSync(path.join(root, dir));
     cpSync(path.join(REPO_ROOT, page), path.join(root, dir, "openai-pricing.md"));
@@ -141,7 +143,7 @@ describe("npm run catalog -- add <model-id> --from <source-id>", () => {
         name: "an unknown source, listing the known ones",
         args: () => [REMOVED, "--from", "openai"],
         status: 2,
-        says: ['unknown source "openai"; known: openai-pricing, anthropic-pricing, gemini-pricing, deepseek-pricing'],
+        says: ['unknown source "openai"; known: openai-pricing, openai-models, anthropic-pricing, gemini-pricing, deepseek-pricing, xai-pricing, mistral-pricing'],
       },
       {
         name: "a model id without its vendor",

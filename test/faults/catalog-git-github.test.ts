@@ -20,6 +20,7 @@ import {
   snapshotTree,
   startFaultWorld,
 } from "../support/fault-helpers.ts";
+import { SEED_DATE } from "../support/fault-pages.ts";
 
 let world: FaultWorld | undefined;
 afterEach(async () => {
@@ -134,7 +135,7 @@ describe("2. git push faults", () => {
     const other = w.fx.otherClone();
     const file = path.join(other, "catalog/anthropic/claude-sonnet-4-5.json");
     const edited = readJson(file);
-    expect(edited.lastVerified).toBe("2026-08-08");
+    expect(edited.lastVerified).toBe(SEED_DATE);
     edited.prices.input.usd = 4; // the page (and the run's diff) say 3
     writeFileSync(file, `${JSON.stringify(edited, null, 2)}\n`);
     w.fx.git(["commit", "--quiet", "-am", "maintainer: sonnet 4.5 input to $4"], other);
@@ -147,7 +148,7 @@ describe("2. git push faults", () => {
     const landed = showJson(w, "main", "catalog/anthropic/claude-sonnet-4-5.json");
     expect(landed.prices.input.usd).toBe(4);
     // The run saw $3 on the page; $4 was never seen there on 2026-08-15, so this entry is not verified today.
-    expect(landed.lastVerified, "lastVerified moved for a price the page does not show").toBe("2026-08-08");
+    expect(landed.lastVerified, "lastVerified moved for a price the page does not show").toBe(SEED_DATE);
     expect(r.report?.verification?.entries ?? []).not.toContain("anthropic/claude-sonnet-4-5");
     expectNoLeakAndNoViolations(w);
   });

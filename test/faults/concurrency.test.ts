@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, utimesSync, watch, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEMO_DATE } from "../../pipeline/demo/demo.ts";
+import { FAULT_DATE, ONLY_FAULT_SOURCES } from "../support/fault-pages.ts";
 import { loadCatalog } from "../../pipeline/catalog/validate.ts";
 import { runCli } from "../support/cli.ts";
 import {
@@ -51,7 +51,8 @@ async function untilOrFail(event: Promise<void>, run: Promise<{ status: number |
 
 /** Wait until every thread of `pid` is stopped (SIGSTOP is delivered asynchronously); false if it is gone. */
 function waitStopped(pid: number): boolean {
-  const until = Date.now() + 2_000;
+  // Generous: on a loaded machine the stop reaches every thread late, never early.
+  const until = Date.now() + 15_000;
   for (;;) {
     let states: string[];
     try {
@@ -159,7 +160,7 @@ describe("4. two runs on one checkout, and locks left behind", () => {
     const gated = await startGatedProxy(w.server.url);
     cleanups.push(() => gated.close());
 
-    const killed = spawnPipeline(["run", "--replay", w.pages, "--date", DEMO_DATE, "--run-dir", w.runDir()], {
+    const killed = spawnPipeline(["run", "--replay", w.pages, "--date", FAULT_DATE, "--run-dir", w.runDir(), ...ONLY_FAULT_SOURCES], {
       cwd: w.fx.work,
       env: w.env({ GITHUB_API_URL: gated.url }),
     });
@@ -219,7 +220,7 @@ describe("5. the process killed while it writes the catalog", () => {
      */
     const runOnce = async (killAtEvent: number | undefined) => {
       let events = 0;
-      const p = spawnPipeline(["run", "--replay", w.pages, "--date", DEMO_DATE, "--run-dir", w.runDir()], { cwd: w.fx.work, env: w.env(NO_TOKEN) });
+      const p = spawnPipeline(["run", "--replay", w.pages, "--date", FAULT_DATE, "--run-dir", w.runDir(), ...ONLY_FAULT_SOURCES], { cwd: w.fx.work, env: w.env(NO_TOKEN) });
       cleanups.push(() => void p.child.kill("SIGKILL"));
       const watchers = vendors.map((v) =>
         watch(path.join(catalogDir, v), () => {
@@ -267,7 +268,7 @@ describe("5. the process killed while it writes the catalog", () => {
     restore();
     const frozen = { samples: 0, mixed: 0, failures: [] as string[] };
     {
-      const p = spawnPipeline(["run", "--replay", w.pages, "--date", DEMO_DATE, "--run-dir", w.runDir()], { cwd: w.fx.work, env: w.env(NO_TOKEN) });
+      const p = spawnPipeline(["run", "--replay", w.pages, "--date", FAULT_DATE, "--run-dir", w.runDir(), ...ONLY_FAULT_SOURCES], { cwd: w.fx.work, env: w.env(NO_TOKEN) });
       cleanups.push(() => void p.child.kill("SIGKILL"));
       const pid = p.child.pid!;
       const watchers = vendors.map((v) =>
@@ -331,7 +332,7 @@ describe("5. the process killed while it writes the catalog", () => {
     const validate = await runCli(["validate"], { cwd: w.fx.work });
     expect(validate.status, validate.stderr).toBe(0);
     expect(lockHolder(w)?.pid, `the lock left by the last kill (at file event ${killAt.at(-1)}, mid-write: ${last.mixed})`).toBe(last.pid);
-    const next = await runCli(["run", "--replay", w.pages, "--date", DEMO_DATE, "--run-dir", w.runDir()], { cwd: w.fx.work, env: w.env(NO_TOKEN) });
+    const next = await runCli(["run", "--replay", w.pages, "--date", FAULT_DATE, "--run-dir", w.runDir(), ...ONLY_FAULT_SOURCES], { cwd: w.fx.work, env: w.env(NO_TOKEN) });
     expect(next.status, next.stderr).toBe(0);
     expect(existsSync(lockFile(w))).toBe(false);
     const final = snapshotTree(catalogDir);

@@ -14,13 +14,17 @@
  * await h.close();
  * ```
  *
- * - The vendor server serves the four real pages the demo replays (`DEMO_PAGES`) at `/<source-id>.md`
+ * - The vendor server serves four real pages (`FAULT_PAGES`, the four one-page sources) at `/<source-id>.md`
  *   (`/deepseek-pricing.html` for DeepSeek: its markdown page with a markdown Content-Type, which the run
- *   then reads as markdown). With them every source is `ok`; openai-pricing has one changed entry
- *   (gpt-image-1-mini), so its PR `catalog-freshness/openai-pricing` opens on the first healthy run.
+ *   then reads as markdown), and every run is limited to those four sources (`--only`). The checkout's
+ *   catalog is this repository's, with every entry made to match those pages (`matchCatalogToPages`) except
+ *   gpt-image-1-mini, and with references to the other sources dropped. So every source is `ok`,
+ *   openai-pricing has one changed entry (gpt-image-1-mini), and its PR `catalog-freshness/openai-pricing`
+ *   opens on the first healthy run: the only PR there is.
  * - Every `run()` gets the next day of `RUN_DATES` (unless `--date` is passed), so healthy sources really
  *   push a verification commit each time: one harness holds `RUN_DATES.length` runs. The pages give the
- *   same result on each of those days (DeepSeek's announced prices start on 2026-08-16 at 16:00 UTC).
+ *   same result on each of those days (DeepSeek's announced prices start on 2026-08-16 at 16:00 UTC, after
+ *   the last of them).
  * - Runs must not overlap on one harness (one checkout, one lock): await each `run()`. Runs on one harness
  *   share its history (earlier verification commits, the open PR), which is why `assertInvariants` compares
  *   with a snapshot taken just before the run.
@@ -29,7 +33,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
-import { DEMO_PAGES } from "../../pipeline/demo/demo.ts";
+import { FAULT_PAGES, ONLY_FAULT_SOURCES, SOURCE_IDS, type SourceId, useSeededCatalog } from "../support/fault-pages.ts";
 import { type GitHubServer, type RecordedRequest, startGitHubServer } from "../../pipeline/demo/github-server.ts";
 import { RunReport } from "../../schemas/run-report.ts";
 import { REPO_ROOT, runCli } from "../support/cli.ts";
@@ -38,8 +42,7 @@ import { type GitFixture, makeGitFixture } from "../support/git-fixture.ts";
 
 export type { Handler } from "../support/flaky-server.ts";
 
-export const SOURCE_IDS = ["openai-pricing", "anthropic-pricing", "gemini-pricing", "deepseek-pricing"] as const;
-export type SourceId = (typeof SOURCE_IDS)[number];
+export { FAULT_PAGES, SOURCE_IDS, type SourceId } from "../support/fault-pages.ts";
 
 /** A token shaped like a real GitHub App token: it must never show up in any output. */
 export const FAULT_TOKEN = "ghs_FAULT_SECRET_0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d";
@@ -47,7 +50,7 @@ export const OWNER = "acme";
 export const REPO = "catalog";
 
 /** The days runs are dated, in order; the healthy pages verify the same entries on each. */
-export const RUN_DATES = ["2026-08-09", "2026-08-10", "2026-08-11", "2026-08-12", "2026-08-13", "2026-08-14", "2026-08-15", "2026-08-16"];
+export const RUN_DATES = ["2026-08-08", "2026-08-09", "2026-08-10", "2026-08-11", "2026-08-12", "2026-08-13", "2026-08-14", "2026-08-15"];
 
 /**
  * Fetch limits every run gets unless the test passes its own (fast retries; the size cap stays at its
@@ -64,7 +67,7 @@ export const FAST_FETCH_ENV: Readonly<Record<string, string>> = {
 export const PAGE_PATH: Readonly<Record<SourceId, string>> = {
   "openai-pricing": "/openai-pricing.md",
   "anthropic-pricing": "/anthropic-pricing.md",
-  "gemini-pricing": "/gemini-pricing.md",
+  "gemini-pricing": "/gemini-pricing.html",
   "deepseek-pricing": "/deepseek-pricing.html",
 };
 
@@ -72,7 +75,7 @@ export const MARKDOWN = "text/markdown; charset=utf-8";
 
 /** The real saved page a source is served by default (its text, as in test/fixtures). */
 export function realPage(sourceId: SourceId): string {
-  return readFileSync(path.join(REPO_ROOT, DEMO_PAGES[`${sourceId}.md`]!), "utf8");
+  return readFileSync(path.join(REPO_ROOT, FAULT_PAGES[sourceId]), "utf8");
 }
 
 /** A hand-made page under test/faults/fixtures/. */
@@ -136,7 +139,7 @@ const defaultRoutes = (): Record<string, Handler> =>
   Object.fromEntries(SOURCE_IDS.map((id) => [PAGE_PATH[id], text(realPage(id), MARKDOWN)]));
 
 export async function startFaultRun(): Promise<FaultRun> {
-  const fx = makeGitFixture();
+  const fx = makeGitFixture({ catalog: useSeededCatalog });
   const github = await startGitHubServer({ token: FAULT_TOKEN, owner: OWNER, repo: REPO, bareRepoPath: fx.bare });
   // startFlakyServer looks routes up per request, so replacing entries of this object re-routes the server.
   const routes = defaultRoutes();
@@ -160,6 +163,7 @@ export async function startFaultRun(): Promise<FaultRun> {
       if (!extraArgs.includes("--replay")) args.push("--replay", vendor.origin);
       if (dateAt < 0) args.push("--date", runDate);
       args.push("--run-dir", runDir, ...extraArgs);
+      if (!extraArgs.includes("--only")) args.push(...ONLY_FAULT_SOURCES);
       const hitsBefore = Object.fromEntries(SOURCE_IDS.map((id) => [id, vendor.hits(PAGE_PATH[id])]));
       const requestsBefore = github.requests.length;
       const t0 = performance.now();

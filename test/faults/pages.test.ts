@@ -117,9 +117,10 @@ describe("transport: status codes, resets, timeouts, DNS, sizes, charsets, binar
       expect(r.hits[id], id).toBe(2);
       const s = sourceReport(r, id);
       expect(s.reason).toMatch(/: no complete answer within 800 ms after 2 attempts$/);
-      // Two attempts of 800 ms (the wait for the host's queue comes on top): bounded, not the 30 s default.
+      // Two attempts of 800 ms (the wait for the host's queue comes on top): bounded, not the 30 s default per
+      // attempt. The upper bound is generous: a loaded machine delays timers, it does not make them early.
       expect(s.timings.fetchMs).toBeGreaterThanOrEqual(1_600);
-      expect(s.timings.fetchMs).toBeLessThan(10_000);
+      expect(s.timings.fetchMs).toBeLessThan(30_000);
     }
     for (const id of ["deepseek-pricing", "openai-pricing", "anthropic-pricing"] as const) expectNoStoredPage(r, id);
   });
@@ -222,7 +223,7 @@ describe("transport: status codes, resets, timeouts, DNS, sizes, charsets, binar
 
     expect(r.hits["gemini-pricing"]).toBe(2);
     expect(sourceReport(r, "gemini-pricing").reason).toMatch(
-      /: redirect loop: http:\/\/127\.0\.0\.1:\d+\/gemini-pricing\.md → http:\/\/127\.0\.0\.1:\d+\/gemini-pricing\.md\?hop=1 → http:\/\/127\.0\.0\.1:\d+\/gemini-pricing\.md$/,
+      /: redirect loop: http:\/\/127\.0\.0\.1:\d+\/gemini-pricing\.html → http:\/\/127\.0\.0\.1:\d+\/gemini-pricing\.html\?hop=1 → http:\/\/127\.0\.0\.1:\d+\/gemini-pricing\.html$/,
     );
     expect(r.hits["deepseek-pricing"], "the other host was asked").toBe(1);
     expect(sourceReport(r, "deepseek-pricing").reason).toContain(`: redirected to another host: ${elsewhere} (not followed; update the source URL if the page moved)`);
@@ -417,21 +418,32 @@ describe("pages: not the pricing page, layout changes, odd price cells, page tex
     expect(d.problems).toContainEqual({ message: '"$0.50 / 1K tokens" is not a price per 1M tokens: not read', where: 'table 1, row "1M INPUT TOKENS (CACHE MISS)", deepseek-v4-flash' });
   });
 
-  it('"-" and "TBD" read as "no price" (entry incomplete, untouched); OpenAI\'s "Free" read as $0 but held for careful review, never on main', { timeout: CASE_TIMEOUT }, async () => {
+  it('"-" and "TBD" read as "no price": the key is proposed as retired, held for careful review, never on main; OpenAI\'s "Free" read as $0, held too', { timeout: CASE_TIMEOUT }, async () => {
     const { page } = anthropicInputCells({ "Claude Haiku 4.5": "-", "Claude Sonnet 4.5": "TBD" });
     h.setRoute("anthropic-pricing", serve(page));
     h.setRoute("openai-pricing", serve(realPage("openai-pricing").replace("| text-embedding-3-small | $0.02 |", "| text-embedding-3-small | Free |")));
     const embedding = "catalog/openai/text-embedding-3-small.json";
     const embeddingOnMain = h.originFile(embedding);
+    const haikuOnMain = h.originFile(`catalog/${HAIKU}.json`);
     const before = h.snapshotCatalog();
     const r = await h.run();
-    h.assertInvariants(r, { before, untouched: [HAIKU, SONNET] });
+    h.assertInvariants(r, { before });
 
     const a = sourceReport(r, "anthropic-pricing");
     expect(a.status).toBe("ok");
-    for (const id of [HAIKU, SONNET]) expect(a.diff?.entries.find((e) => e.model === id)).toMatchObject({ outcome: "incomplete", notOnPage: ["input"], changes: [] });
-    expect(a.counts).toMatchObject({ verified: 10, incomplete: 2, changed: 0 });
+    for (const id of [HAIKU, SONNET]) {
+      expect(a.diff?.entries.find((e) => e.model === id)).toMatchObject({
+        outcome: "changed",
+        changes: [],
+        retired: [{ price: "input", replacedBy: [], guard: "no longer on the page: check it was really dropped" }],
+      });
+    }
+    expect(a.counts).toMatchObject({ verified: 10, changed: 0, retired: 2 });
     expect(r.report!.verification?.entries ?? []).not.toContain(HAIKU);
+    expect(h.originFile(`catalog/${HAIKU}.json`), "a retired price reached main").toBe(haikuOnMain);
+    const retiring = h.github.state.pulls.find((p) => p.head.ref === "catalog-freshness/anthropic-pricing" && p.state === "open");
+    expect(retiring?.labels).toContain("needs-careful-review");
+    expect(retiring?.body).toContain(`> - \`${HAIKU}\` \`input\`: $1 retired: no longer on the page: check it was really dropped`);
 
     const o = sourceReport(r, "openai-pricing").diff?.entries.find((e) => e.model === "openai/text-embedding-3-small");
     expect(o).toMatchObject({ outcome: "changed", changes: [{ price: "input", old: 0.02, new: 0, guard: expect.stringMatching(/becomes 0/) }] });
@@ -449,10 +461,12 @@ describe("pages: not the pricing page, layout changes, odd price cells, page tex
     h.assertInvariants(r, { before });
     expect(sourceReport(r, "openai-pricing").status).toBe("ok");
 
-    expect(h.github.state.pulls.map((p) => p.head.ref)).toEqual(["catalog-freshness/openai-pricing"]);
+    // One PR per source, on branches named by the source id alone, whatever the page says.
+    const refs = h.github.state.pulls.map((p) => p.head.ref);
+    expect(new Set(refs).size).toBe(refs.length);
     const branches = h.fx.git(["for-each-ref", "--format=%(refname:short)", "refs/heads"], h.fx.bare).trim().split("\n").sort();
-    expect(branches).toEqual(["catalog-freshness/openai-pricing", "main"]);
-    const body = h.github.state.pulls[0]!.body ?? "";
+    for (const b of branches) expect(b).toMatch(/^(?:main|catalog-freshness\/(?:openai|anthropic|gemini|deepseek)-pricing)$/);
+    const body = h.github.state.pulls.find((p) => p.head.ref === "catalog-freshness/openai-pricing")!.body ?? "";
     expect(body).toContain("| `image:low:1024x1024` (per image) | $0.004 | $0.005 | +25.0% |");
 
     // The only raw HTML is the body's own: its marker comment and the <details>/<summary> folds.

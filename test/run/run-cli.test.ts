@@ -1,10 +1,10 @@
-import { cpSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DEMO_PAGES } from "../../pipeline/demo/demo.ts";
+import { DEMO_DATE, writeDemoPages } from "../../pipeline/demo/demo.ts";
 import { type GitHubServer, startGitHubServer } from "../../pipeline/demo/github-server.ts";
 import { RunReport } from "../../schemas/run-report.ts";
-import { REPO_ROOT, runCli } from "../support/cli.ts";
+import { runCli } from "../support/cli.ts";
 import { type GitFixture, makeGitFixture } from "../support/git-fixture.ts";
 
 const TOKEN = "ghs_runCliSecretToken_0123456789abcdef";
@@ -16,8 +16,7 @@ beforeEach(async () => {
   fx = makeGitFixture();
   server = await startGitHubServer({ token: TOKEN, owner: "acme", repo: "catalog", bareRepoPath: fx.bare });
   pages = path.join(fx.root, "pages");
-  mkdirSync(pages);
-  for (const [name, file] of Object.entries(DEMO_PAGES)) cpSync(path.join(REPO_ROOT, file), path.join(pages, name));
+  writeDemoPages(pages);
 });
 afterEach(async () => {
   await server.close();
@@ -26,35 +25,36 @@ afterEach(async () => {
 
 const env = () => ({ GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "acme/catalog", GITHUB_API_URL: server.url, GITHUB_STEP_SUMMARY: path.join(fx.root, "summary.md") });
 const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-  runCli(["run", "--replay", pages, "--date", "2026-08-15", "--run-dir", path.join(fx.root, `run-${Math.random().toString(36).slice(2)}`), ...args], { cwd: fx.work, env: { ...env(), ...extraEnv } });
+  runCli(["run", "--replay", pages, "--date", DEMO_DATE, "--run-dir", path.join(fx.root, `run-${Math.random().toString(36).slice(2)}`), ...args], { cwd: fx.work, env: { ...env(), ...extraEnv } });
 const report = (stdout: string) => RunReport.parse(JSON.parse(readFileSync(/report: (.*)/.exec(stdout)![1]!, "utf8")));
 /** As a pipe, whatever the developer's shell sets: no colour forced on or off. */
 const PIPED = { FORCE_COLOR: undefined, NO_COLOR: undefined };
 const ANSI = /\u001b\[/;
-const SOURCES = ["openai-pricing", "anthropic-pricing", "gemini-pricing", "deepseek-pricing"];
+const SOURCES = ["openai-pricing", "openai-models", "anthropic-pricing", "gemini-pricing", "deepseek-pricing", "xai-pricing", "mistral-pricing"];
+/** The sources whose newest pages propose something for the catalog as committed (each opens its own PR). */
+const PROPOSING = ["catalog-freshness/openai-pricing", "catalog-freshness/openai-models", "catalog-freshness/gemini-pricing", "catalog-freshness/deepseek-pricing"];
 
-describe("npm run catalog -- run --replay DIR --date D", async () => {
-  it("pushes the verification commit, opens one PR per source with a changed price, and a second run opens none", async () => {
+describe("npm run catalog -- run --replay DIR --date D: every source on the newest real pages", async () => {
+  it("pushes the verification commit, opens one PR per source with a proposal, and a second run opens none", async () => {
     const first = await run([]);
     expect(first.status, first.stderr + first.stdout).toBe(0);
     const log = fx.git(["log", "--format=%s", "main"], fx.bare).trim().split("\n");
-    expect(log[0]).toMatch(/^catalog: verify \d+ entries on 2026-08-15$/);
-    expect(server.state.pulls.map((p) => p.head.ref)).toEqual(["catalog-freshness/openai-pricing"]);
+    expect(log[0]).toMatch(new RegExp(`^catalog: verify \\d+ entries on ${DEMO_DATE}$`));
+    expect(server.state.pulls.map((p) => p.head.ref)).toEqual(PROPOSING);
     const r = report(first.stdout);
-    expect(r.sources.map((s) => [s.source, s.status])).toEqual([
-      ["openai-pricing", "ok"],
-      ["anthropic-pricing", "ok"],
-      ["gemini-pricing", "ok"],
-      ["deepseek-pricing", "ok"],
-    ]);
+    expect(r.sources.map((s) => [s.source, s.status])).toEqual(SOURCES.map((id) => [id, "ok"]));
     expect(r.sources[0]!.pullRequest).toMatchObject({ action: "created", number: 1 });
     expect(r.sources[0]!.page?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // A source of several documents lists each one it read, with its own record.
+    const models = r.sources.find((s) => s.source === "openai-models")!;
+    expect(models.documents?.map((d) => d.document)).toEqual(["dall-e-3", "gpt-image-1-mini", "gpt-image-1", "gpt-image-2"]);
+    expect(models.documents?.every((d) => /^[0-9a-f]{64}$/.test(d.sha256) && d.file === `pages/openai-models/${d.document}.md`)).toBe(true);
     expect(readFileSync(path.join(fx.root, "summary.md"), "utf8")).toContain("| openai-pricing | ok |");
 
     const second = await run([]);
     expect(second.status, second.stderr).toBe(0);
-    expect(server.state.pulls).toHaveLength(1);
-    expect(server.requests.filter((q) => q.method === "POST" && q.path.endsWith("/pulls"))).toHaveLength(1);
+    expect(server.state.pulls).toHaveLength(PROPOSING.length);
+    expect(server.requests.filter((q) => q.method === "POST" && q.path.endsWith("/pulls"))).toHaveLength(PROPOSING.length);
     expect(report(second.stdout).sources[0]!.pullRequest).toMatchObject({ action: "unchanged", number: 1 });
     expect(fx.git(["log", "--format=%s", "main"], fx.bare).trim().split("\n")).toHaveLength(log.length);
     expect(server.violations).toEqual([]);
@@ -66,27 +66,30 @@ describe("npm run catalog -- run --replay DIR --date D", async () => {
     const r = await run(["--dry-run"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("openai/gpt-image-1-mini image:low:1024x1024: 0.004 → 0.005");
-    expect(r.stdout).toContain("--- dry run: pull request for openai-pricing (catalog-freshness/openai-pricing");
+    expect(r.stdout).toContain("--- dry run: pull request for openai-models (catalog-freshness/openai-models");
     expect(fx.git(["rev-parse", "main"], fx.bare)).toBe(before);
     expect(fx.git(["status", "--porcelain"])).toBe("");
     expect(server.requests).toEqual([]);
   });
 
   it("verify <model> runs only the source covering it and touches only that entry", async () => {
-    const r = await runCli(["verify", "anthropic/claude-sonnet-4-5", "--replay", pages, "--date", "2026-08-15", "--run-dir", path.join(fx.root, "v")], { cwd: fx.work, env: { ...env(), ...PIPED } });
+    const r = await runCli(["verify", "anthropic/claude-sonnet-4-5", "--replay", pages, "--date", DEMO_DATE, "--run-dir", path.join(fx.root, "v")], { cwd: fx.work, env: { ...env(), ...PIPED } });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^anthropic-pricing +ok +1 +0 +0 +0 +\d+ +\d+(\.\d)? m?s$/m); // 1 verified, nothing changed, incomplete or missing
+    expect(r.stdout).toMatch(/^anthropic-pricing +ok +1( +0){7} +\d+ +\d+(\.\d)? m?s$/m); // 1 verified, nothing changed, new, retired, incomplete or missing
     expect(r.stdout).not.toContain("openai-pricing");
     expect(fx.git(["show", "--name-only", "--format=", "main"], fx.bare).trim()).toBe("catalog/anthropic/claude-sonnet-4-5.json");
   });
 
-  it("without a token it says so once, stays local, and prints the PR it would open", async () => {
-    const r = await runCli(["run", "--only", "openai-pricing", "--replay", pages, "--date", "2026-08-15", "--run-dir", path.join(fx.root, "l")], {
+  it("verify runs every source covering the model; without a token it says so once, stays local, and prints the PRs it would open", async () => {
+    const r = await runCli(["verify", "openai/gpt-image-1-mini", "--replay", pages, "--date", DEMO_DATE, "--run-dir", path.join(fx.root, "l")], {
       cwd: fx.work,
       env: { GITHUB_TOKEN: "", GITHUB_REPOSITORY: "", GITHUB_API_URL: server.url },
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr.match(/GITHUB_TOKEN is not set/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/^openai-pricing +ok /m);
+    expect(r.stdout).toMatch(/^openai-models +ok /m);
+    expect(r.stdout).toContain("--- pull request that would be opened for openai-models");
     expect(r.stdout).toContain("--- pull request that would be opened for openai-pricing");
     expect(server.requests).toEqual([]);
     expect(JSON.parse(readFileSync(path.join(fx.catalogDir, "openai/gpt-image-1-mini.json"), "utf8")).prices["image:low:1024x1024"].usd).toBe(0.005);
@@ -107,20 +110,21 @@ describe("npm run catalog -- run --replay DIR --date D", async () => {
     for (const id of SOURCES) {
       const at = (re: RegExp) => err.findIndex((l) => re.test(l));
       const steps = [
-        new RegExp(`^${id} +fetching http://127\\.0\\.0\\.1:\\d+/${id}\\.md$`),
-        new RegExp(`^${id} +fetched [\\d.]+ kB \\(HTTP 200\\) in \\d`),
+        new RegExp(`^${id} +fetching http://127\\.0\\.0\\.1:\\d+/${id}(?:/[\\w.-]+)?\\.(?:md|html)$`),
+        new RegExp(`^${id} +fetched (?:[\\w.-]+ )?[\\d.]+ kB \\(HTTP 200\\) in \\d`),
         new RegExp(`^${id} +parsed \\d+ price\\(s\\): ok in \\d`),
-        new RegExp(`^${id} +diff: \\d+ verified, \\d+ changed, \\d+ incomplete, \\d+ missing, \\d+ untracked$`),
+        new RegExp(`^${id} +diff: \\d+ verified, \\d+ changed, (?:\\d+ [\\w ()]+, )*\\d+ incomplete, \\d+ missing, \\d+ untracked$`),
       ].map(at);
       expect(steps.every((i) => i >= 0), `${id}'s progress lines\n${r.stderr}`).toBe(true);
       expect([...steps].sort((a, b) => a - b), `${id}: in order`).toEqual(steps);
     }
     const out = r.stdout.trimEnd().split("\n");
-    const header = out.findIndex((l) => /^source +status +verified +changed +incomplete +missing +untracked +time$/.test(l));
+    const header = out.findIndex((l) => /^source +status +verified +changed +reshaped +added +retired +scheduled +incomplete +missing +untracked +time$/.test(l));
     expect(header, r.stdout).toBeGreaterThanOrEqual(0);
-    expect(out.slice(header + 1, header + 5).map((l) => l.split(/ +/).slice(0, 2))).toEqual(SOURCES.map((id) => [id, "ok"]));
+    const rows = out.slice(header + 1, header + 1 + SOURCES.length);
+    expect(rows.map((l) => l.split(/ +/).slice(0, 2))).toEqual(SOURCES.map((id) => [id, "ok"]));
     // Every row as wide as the header: the columns line up.
-    for (const row of out.slice(header + 1, header + 5)) expect(row.length).toBe(out[header]!.length);
+    for (const row of rows) expect(row.length).toBe(out[header]!.length);
     expect(out.at(-1)).toMatch(/^report: \//);
     // The untracked models, once each, with the prices the page gives and the command that adds one.
     expect(r.stdout).toContain("add one with: npm run catalog -- add <model-id> --from <source-id>");
@@ -139,10 +143,10 @@ describe("npm run catalog -- run --replay DIR --date D", async () => {
     expect(coloured.stdout).toMatch(/^openai-pricing +\u001b\[32mok/m);
 
     const runDir = path.join(fx.root, "json-run");
-    const r = await runCli(["run", "--replay", pages, "--date", "2026-08-15", "--run-dir", runDir, "--dry-run", "--json"], { cwd: fx.work, env: { ...env(), ...PIPED, FORCE_COLOR: "1" } });
+    const r = await runCli(["run", "--replay", pages, "--date", DEMO_DATE, "--run-dir", runDir, "--dry-run", "--json"], { cwd: fx.work, env: { ...env(), ...PIPED, FORCE_COLOR: "1" } });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(readFileSync(path.join(runDir, "report.json"), "utf8"));
-    expect(RunReport.parse(JSON.parse(r.stdout)).sources.map((s) => s.status)).toEqual(["ok", "ok", "ok", "ok"]);
+    expect(RunReport.parse(JSON.parse(r.stdout)).sources.map((s) => s.status)).toEqual(SOURCES.map(() => "ok"));
     expect(r.stdout, "no dry-run PR body on stdout with --json").not.toContain("--- dry run");
     for (const text of [r.stdout, r.stderr]) expect(text).not.toMatch(ANSI);
     expect(r.stderr, "progress stays on stderr").toMatch(/^openai-pricing +diff: /m);
@@ -153,11 +157,11 @@ describe("npm run catalog -- run --replay DIR --date D", async () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe("");
-    expect(server.state.pulls.map((p) => p.head.ref)).toEqual(["catalog-freshness/openai-pricing"]);
+    expect(server.state.pulls.map((p) => p.head.ref)).toEqual(PROPOSING);
   });
 
   it("--quiet on a failure prints only the error lines, naming the source, the URL and the next step; exit 1; --json --quiet adds the report on stdout", async () => {
-    rmSync(path.join(pages, "deepseek-pricing.md"));
+    rmSync(path.join(pages, "deepseek-pricing.html"));
     const expected = [
       '1 source(s) did not succeed; nothing from them was applied (see "When a source fails" in README.md):',
       expect.stringMatching(

@@ -15,7 +15,7 @@ import { formatSeenPrices, listUntracked } from "../../pipeline/run/untracked.ts
 import { RunReport, type SourceReport } from "../../schemas/run-report.ts";
 
 const ANSI = /\u001b\[/;
-const counts = (c: Partial<SourceReport["counts"]> = {}) => ({ observations: 0, covered: 0, verified: 0, changed: 0, incomplete: 0, missing: 0, untracked: 0, ...c });
+const counts = (c: Partial<SourceReport["counts"]> = {}) => ({ observations: 0, covered: 0, verified: 0, changed: 0, incomplete: 0, missing: 0, untracked: 0, reshaped: 0, added: 0, retired: 0, scheduled: 0, ...c });
 const timings = (totalMs: number) => ({ fetchMs: totalMs, extractMs: 0, totalMs });
 const seen = (price: string, usd: number, unit: "1M tokens" | "image" = "1M tokens") => ({ price, unit, usd });
 
@@ -33,13 +33,13 @@ const report: RunReport = RunReport.parse({
       source: "openai-pricing",
       url: "https://example.com/openai.md",
       status: "ok",
-      counts: counts({ covered: 35, verified: 12, changed: 1, incomplete: 14, missing: 8, untracked: 3 }),
+      counts: counts({ covered: 35, verified: 12, changed: 1, reshaped: 1, added: 6, retired: 3, scheduled: 2, incomplete: 14, missing: 8, untracked: 3 }),
       problems: [],
       timings: timings(1234),
       diff: {
         source: "openai-pricing",
         entries: [],
-        notInCatalog: [],
+        retireSuggested: [],
         untracked: [
           { model: "GPT Image <b>Latest</b> | x", where: 'table 14 under "Image generation"', prices: [] },
           { model: "openai/gpt-9", where: "page", prices: [seen("input", 1.25), seen("output", 10)] },
@@ -54,7 +54,7 @@ const report: RunReport = RunReport.parse({
       counts: counts({ covered: 2, verified: 2, untracked: 1 }),
       problems: [],
       timings: timings(87),
-      diff: { source: "azure-pricing", entries: [], notInCatalog: [], untracked: [{ model: "openai/gpt-9", where: "page", prices: [seen("input", 1.3)] }] },
+      diff: { source: "azure-pricing", entries: [], retireSuggested: [], untracked: [{ model: "openai/gpt-9", where: "page", prices: [seen("input", 1.3)] }] },
     },
     {
       source: "anthropic-pricing",
@@ -64,7 +64,7 @@ const report: RunReport = RunReport.parse({
       counts: counts({ covered: 12, verified: 1, missing: 11, untracked: 1 }),
       problems: [{ message: "the page lists only 1 of the 12", where: "page" }],
       timings: timings(15_000),
-      diff: { source: "anthropic-pricing", entries: [], notInCatalog: [], untracked: [{ model: "anthropic/claude-99", where: "page", prices: [seen("input", 3)] }] },
+      diff: { source: "anthropic-pricing", entries: [], retireSuggested: [], untracked: [{ model: "anthropic/claude-99", where: "page", prices: [seen("input", 3)] }] },
     },
   ],
 });
@@ -85,13 +85,13 @@ describe("colourFor: colours only on a terminal", () => {
 });
 
 describe("the summary table", () => {
-  it("has the columns source, status, verified, changed, incomplete, missing, untracked, time, aligned", () => {
+  it("has the columns source, status, verified, changed (values), reshaped, added, retired, scheduled, incomplete, missing, untracked, time, aligned", () => {
     const lines = renderSummaryTable(report, false);
     expect(lines).toEqual([
-      "source             status  verified  changed  incomplete  missing  untracked    time",
-      "openai-pricing     ok            12        1          14        8          3   1.2 s",
-      "azure-pricing      ok             2        0           0        0          1   87 ms",
-      "anthropic-pricing  failed         –        –           –        –          –  15.0 s",
+      "source             status  verified  changed  reshaped  added  retired  scheduled  incomplete  missing  untracked    time",
+      "openai-pricing     ok            12        1         1      6        3          2          14        8          3   1.2 s",
+      "azure-pricing      ok             2        0         0      0        0          0           0        0          1   87 ms",
+      "anthropic-pricing  failed         –        –         –      –        –          –           –        –          –  15.0 s",
     ]);
   });
 
@@ -207,8 +207,9 @@ describe("the job summary", () => {
   });
 
   it("has the time per source, and no counts for a source that failed", () => {
-    expect(summary).toContain("| openai-pricing | ok | 12 | 1 | 14 | 8 | 3 | 1.2 s |  |");
-    expect(summary).toContain("| anthropic-pricing | failed | – | – | – | – | – | 15.0 s |  |");
+    expect(summary).toContain("| Source | Status | Verified | Changed | Reshaped | Added | Retired | Scheduled | Incomplete | Missing | Untracked | Time | Pull request |");
+    expect(summary).toContain("| openai-pricing | ok | 12 | 1 | 1 | 6 | 3 | 2 | 14 | 8 | 3 | 1.2 s |  |");
+    expect(summary).toContain("| anthropic-pricing | failed | – | – | – | – | – | – | – | – | – | 15.0 s |  |");
   });
 
   it("lists the untracked models once each, with the prices seen and the add command, page text escaped", () => {

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:f
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "vitest";
-import { DEMO_DATE, DEMO_PAGES } from "../../pipeline/demo/demo.ts";
+import { FAULT_DATE, FAULT_REPLAY_PAGES, ONLY_FAULT_SOURCES, useSeededCatalog } from "./fault-pages.ts";
 import { type GitHubServer, startGitHubServer } from "../../pipeline/demo/github-server.ts";
 import { RunReport } from "../../schemas/run-report.ts";
 import { type CliResult, REPO_ROOT, runCli } from "./cli.ts";
@@ -33,11 +33,11 @@ export interface RunOutcome extends CliResult {
 export interface FaultWorld {
   fx: GitFixture;
   server: GitHubServer;
-  /** The demo's real pages, named `<source-id>.md` as --replay expects. */
+  /** The four real pages of the fault tests, named `<source-id>.md` as --replay expects. */
   pages: string;
   /** The Actions variables of a healthy run (override any of them per run). */
   env(extra?: Record<string, string>): Record<string, string>;
-  /** `catalog run --replay <pages> --date DEMO_DATE --run-dir <fresh dir> …args` in the fixture checkout, via runCli. */
+  /** `catalog run --replay <pages> --date FAULT_DATE --run-dir <fresh dir> --only <the four sources> …args` in the fixture checkout, via runCli. */
   run(args?: string[], extraEnv?: Record<string, string>): Promise<RunOutcome>;
   /** A fresh run directory under the fixture root. */
   runDir(): string;
@@ -52,11 +52,17 @@ export interface FaultWorld {
 let runCounter = 0;
 
 export async function startFaultWorld(options: { catalog?: (catalogDir: string) => void } = {}): Promise<FaultWorld> {
-  const fx = makeGitFixture(options);
+  // The seeded catalog (matching the four pages but for gpt-image-1-mini), then whatever the test breaks in it.
+  const fx = makeGitFixture({
+    catalog: (dir) => {
+      useSeededCatalog(dir);
+      options.catalog?.(dir);
+    },
+  });
   const server = await startGitHubServer({ token: SECRET_TOKEN, owner: OWNER, repo: REPO, bareRepoPath: fx.bare });
   const pages = path.join(fx.root, "pages");
   mkdirSync(pages);
-  for (const [name, file] of Object.entries(DEMO_PAGES)) cpSync(path.join(REPO_ROOT, file), path.join(pages, name));
+  for (const [name, file] of Object.entries(FAULT_REPLAY_PAGES)) cpSync(path.join(REPO_ROOT, file), path.join(pages, name));
   const outputs: string[] = [];
   /** The Actions job summary the runs append to: checked for secrets like the rest. */
   const summary = path.join(fx.root, "step-summary.md");
@@ -77,7 +83,8 @@ export async function startFaultWorld(options: { catalog?: (catalogDir: string) 
     runDir: () => path.join(fx.root, `run-${++runCounter}`),
     async run(args = [], extraEnv = {}) {
       const runDir = world.runDir();
-      const result = await runCli(["run", "--replay", pages, "--date", DEMO_DATE, "--run-dir", runDir, ...args], { cwd: fx.work, env: env(extraEnv) });
+      const only = args.includes("--only") ? [] : ONLY_FAULT_SOURCES;
+      const result = await runCli(["run", "--replay", pages, "--date", FAULT_DATE, "--run-dir", runDir, ...only, ...args], { cwd: fx.work, env: env(extraEnv) });
       const outcome = { ...result, runDir, ...readReport(runDir) };
       outputs.push(outcome.stdout, outcome.stderr, outcome.reportText);
       return outcome;
