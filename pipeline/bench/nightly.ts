@@ -6,14 +6,13 @@ import { entryRelativePath, type ModelEntry } from "../../schemas/model-entry.ts
 import { serializeEntry } from "../catalog/serialize.ts";
 import { loadCatalog } from "../catalog/validate.ts";
 import { DEMO_DATE } from "../demo/demo.ts";
-import { runPipeline } from "../run/run.ts";
 import { SOURCES } from "../sources/index.ts";
 import type { PageFormat } from "../extract/document.ts";
 import { type DocumentExtraction, type PricingSource, readsSeveralDocuments, type SourceDocument } from "../sources/source.ts";
 import { runAsChild } from "./child.ts";
 import { hostStats } from "./hosts.ts";
 import { matchCatalogToPages, REPO_ROOT, savedDocuments } from "./pages.ts";
-import { OneRequestAtATime } from "./replay40.ts";
+import { OneRequestAtATime, timedDryRun } from "./replay40.ts";
 import { maxOverlap } from "./stats.ts";
 
 /** When this module was evaluated: node, tsx and every module of the run loaded. */
@@ -162,27 +161,9 @@ export async function nightlyReplay(standIns: StandIns, options: NightlyOptions 
     }
 
     await hostStats(origins, true);
-    const lines: string[] = [];
     const setupMs = Math.round(performance.now() - LOADED_AT);
-    const wallStart = Date.now();
-    const t0 = performance.now();
-    const report = await runPipeline({
-      repoDir: root,
-      catalogDir,
-      only: [],
-      dryRun: true,
-      runDate: DEMO_DATE,
-      verifiedTo: "base",
-      runDir: path.join(root, "run"),
-      env: {},
-      out: (l) => lines.push(l),
-      log: (l) => lines.push(l),
-      sources,
-      // Per host: the pipeline's own queue, as a nightly run has it (no fetch options at all).
-      ...(options.sequential ? { fetchOptions: { hostQueues: new OneRequestAtATime() } } : {}),
-    });
-    const runMs = Math.round(performance.now() - t0);
-    const wallEnd = Date.now();
+    // Per host: the pipeline's own queue, as a nightly run has it (no fetch options at all).
+    const { report, runMs, wallStart, wallEnd } = await timedDryRun(root, catalogDir, sources, options.sequential ? { hostQueues: new OneRequestAtATime() } : undefined);
     const stats = await hostStats(origins);
 
     const statuses: Record<string, number> = {};

@@ -7,6 +7,7 @@ import { serializeEntry } from "../catalog/serialize.ts";
 import { loadCatalog } from "../catalog/validate.ts";
 import { DEMO_DATE } from "../demo/demo.ts";
 import { HostQueues } from "../fetch/host-queue.ts";
+import type { PageFetcherOptions } from "../fetch/index.ts";
 import { runPipeline } from "../run/run.ts";
 import { SOURCES } from "../sources/index.ts";
 import { type PricingSource, readsSeveralDocuments } from "../sources/source.ts";
@@ -24,6 +25,31 @@ export const COPIES = 8;
 export type ReplayMode = "parallel" | "sequential" | "browser";
 
 /** The per-host limit of one request at a time, widened to every host at once: the sequential baseline. */
+/**
+ * A dry run of the real `runPipeline` over injected sources, on DEMO_DATE, output kept in memory: the run the
+ * replay figures time (`runMs`), with the wall-clock bounds its requests are compared against.
+ */
+export async function timedDryRun(root: string, catalogDir: string, sources: PricingSource[], fetchOptions?: PageFetcherOptions) {
+  const lines: string[] = [];
+  const wallStart = Date.now();
+  const t0 = performance.now();
+  const report = await runPipeline({
+    repoDir: root,
+    catalogDir,
+    only: [],
+    dryRun: true,
+    runDate: DEMO_DATE,
+    verifiedTo: "base",
+    runDir: path.join(root, "run"),
+    env: {},
+    out: (l) => lines.push(l),
+    log: (l) => lines.push(l),
+    sources,
+    ...(fetchOptions ? { fetchOptions } : {}),
+  });
+  return { report, runMs: Math.round(performance.now() - t0), wallStart, wallEnd: Date.now() };
+}
+
 export class OneRequestAtATime extends HostQueues {
   override run<T>(_url: string, task: () => Promise<T>): Promise<T> {
     return super.run("http://every-host.invalid/", task);
@@ -122,26 +148,10 @@ export async function replay40(origins: readonly string[], mode: ReplayMode): Pr
     }
 
     await hostStats(origins, true);
-    const lines: string[] = [];
     const setupMs = Math.round(performance.now() - LOADED_AT);
-    const wallStart = Date.now();
-    const t0 = performance.now();
-    const report = await runPipeline({
-      repoDir: root,
-      catalogDir,
-      only: [],
-      dryRun: true,
-      runDate: DEMO_DATE,
-      verifiedTo: "base",
-      runDir: path.join(root, "run"),
-      env: {},
-      out: (l) => lines.push(l),
-      log: (l) => lines.push(l),
-      sources,
-      fetchOptions: { hostQueues: mode === "sequential" ? new OneRequestAtATime() : new HostQueues() },
+    const { report, runMs, wallStart, wallEnd } = await timedDryRun(root, catalogDir, sources, {
+      hostQueues: mode === "sequential" ? new OneRequestAtATime() : new HostQueues(),
     });
-    const runMs = Math.round(performance.now() - t0);
-    const wallEnd = Date.now();
     const stats = await hostStats(origins);
 
     const statuses: Record<string, number> = {};
