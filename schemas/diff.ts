@@ -115,7 +115,7 @@ export const EntryDiff = z.discriminatedUnion("outcome", [
     changes: z.array(PriceChange),
     announced: z.array(AnnouncedPrice),
     /** Why part of the entry could not be judged, other than prices missing from the page. */
-    unread: z.array(z.string()).optional(),
+    reasons: z.array(z.string()).optional(),
   }),
   z.strictObject({ model: ModelId, outcome: z.literal("missing") }),
 ]);

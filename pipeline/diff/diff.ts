@@ -47,6 +47,17 @@ type Seen = Observation & { source: string };
  * announced for a later day is never compared as the current price; a price whose stated end has passed is ignored.
  */
 export function diffRun(readings: readonly SourceReading[], options: RunDiffOptions): SourceDiff[] {
+  const first = judgeReadings(readings, options);
+  const refused = new Set(first.filter((d) => d.refused !== undefined).map((d) => d.source));
+  if (refused.size === 0) return first;
+  // A source the drop guard refused read a broken page: what it showed judges no entry another source covers
+  // too (those are judged as if it had not been read: incomplete). Without it no other source can lose models.
+  const trusted = readings.filter((r) => !refused.has(r.extraction.source));
+  const second = judgeReadings(trusted, options, refused);
+  return readings.map((r, i) => (refused.has(r.extraction.source) ? first[i]! : second[trusted.indexOf(r)]!));
+}
+
+function judgeReadings(readings: readonly SourceReading[], options: RunDiffOptions, refused: ReadonlySet<string> = new Set()): SourceDiff[] {
   const { runDate } = options;
   const read = new Set(readings.map((r) => r.extraction.source));
   const byModel = new Map<string, Seen[]>();
@@ -58,9 +69,9 @@ export function diffRun(readings: readonly SourceReading[], options: RunDiffOpti
   const judge = (entry: ModelEntry): EntryDiff => {
     let d = judged.get(entry.id);
     if (!d) {
-      const unread = entry.sources.map((s) => s.source).filter((s, i, all) => options.sourceIds.has(s) && !read.has(s) && all.indexOf(s) === i);
+      const unreadSources = entry.sources.map((s) => s.source).filter((s, i, all) => options.sourceIds.has(s) && !read.has(s) && all.indexOf(s) === i);
       const covering = entry.sources.map((s) => s.source).filter((s) => read.has(s));
-      d = diffEntry(entry, byModel.get(entry.id) ?? [], { runDate, unread, covering, notices });
+      d = diffEntry(entry, byModel.get(entry.id) ?? [], { runDate, unreadSources, refused, covering, notices });
       judged.set(entry.id, d);
     }
     return d;
@@ -125,7 +136,9 @@ function isCurrent(o: Observation, runDate: string): boolean {
 interface EntryContext {
   runDate: string;
   /** Sources covering the entry with no ok reading this run. */
-  unread: string[];
+  unreadSources: string[];
+  /** Of those, the ones read but refused by the drop guard. */
+  refused: ReadonlySet<string>;
   /** Sources covering the entry that were read, in the entry's order: an unshown key's retirement goes to the first. */
   covering: string[];
   notices: NonNullable<Extraction["notices"]>;
@@ -158,20 +171,20 @@ function diffEntry(entry: ModelEntry, observed: readonly Seen[], ctx: EntryConte
   }
 
   const keys = priceKeys(entry);
-  const incomplete = (notOnPage: string[], unread: string[], changes: PriceChange[] = []): EntryDiff => ({
+  const incomplete = (notOnPage: string[], reasons: string[], changes: PriceChange[] = []): EntryDiff => ({
     model: entry.id,
     outcome: "incomplete",
     notOnPage,
     changes,
     announced,
-    ...(unread.length > 0 ? { unread } : {}),
+    ...(reasons.length > 0 ? { reasons } : {}),
   });
 
   if (runDate < entry.lastVerified) {
     // A replay of an earlier day: the catalog already holds what a later run saw, and that is not undone.
     return incomplete([], [`the catalog verified this entry on ${entry.lastVerified}, after this run's day ${runDate}: a run of an earlier day judges nothing of it`]);
   }
-  if (seen.size === 0 && ctx.unread.length === 0) {
+  if (seen.size === 0 && ctx.unreadSources.length === 0) {
     return upcoming.length > 0 ? incomplete(keys, []) : { model: entry.id, outcome: "missing" };
   }
 
@@ -209,9 +222,13 @@ function diffEntry(entry: ModelEntry, observed: readonly Seen[], ctx: EntryConte
     if (!o || !sameMoney(o.usd, planned.usd)) scheduled.push(lapse(planned, undefined, o ? `the page says $${o.usd}` : "the page does not show it"));
   }
 
-  if (ctx.unread.length > 0 || disagreements.length > 0) {
+  if (ctx.unreadSources.length > 0 || disagreements.length > 0) {
     const why = [
-      ...ctx.unread.map((s) => `${s} was not read in this run, so the prices it covers were not seen`),
+      ...ctx.unreadSources.map((s) =>
+        ctx.refused.has(s)
+          ? `${s} was held back (its page lost most of its models), so the prices it covers were not judged`
+          : `${s} was not read in this run, so the prices it covers were not seen`,
+      ),
       ...disagreements.map((d) => `two documents disagree: ${d}`),
     ];
     return incomplete(vanished, why, changes);

@@ -264,7 +264,10 @@ function notesFor(diff: SourceDiff): string[] {
   const incomplete: string[] = [];
   const missing: string[] = [];
   for (const e of diff.entries) {
-    if (e.outcome === "incomplete") incomplete.push(`- \`${e.model}\`: ${[...e.notOnPage.map((k) => `\`${k}\``), ...(e.unread ?? []).map(escapeMarkdown)].join(", ")}`);
+    if (e.outcome === "incomplete") {
+      const notOnPage = e.notOnPage.length > 0 ? [`not on the page: ${e.notOnPage.map((k) => `\`${k}\``).join(", ")}`] : [];
+      incomplete.push(`- \`${e.model}\`: ${[...notOnPage, ...(e.reasons ?? []).map(escapeMarkdown)].join("; ")}`);
+    }
     if (e.outcome === "missing") missing.push(`- \`${e.model}\``);
     if (e.outcome === "missing") continue;
     for (const a of e.announced) {

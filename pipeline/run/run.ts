@@ -38,8 +38,9 @@ export interface RunOptions {
   dryRun: boolean;
   runDate: string;
   /**
-   * Replay saved pages in place of the vendor URLs: a directory (`<dir>/<source-id>.<md|html>`, served
-   * from a local HTTP server) or a base URL whose `<url>/<source-id>.<md|html>` are fetched instead.
+   * Replay saved pages in place of the vendor URLs: a directory laid out as a run's `pages/`
+   * (`<dir>/<source-id>.<md|html>`, and `<dir>/<source-id>/<document>.<md|html>` for a source of several
+   * documents), served from a local HTTP server, or a base URL whose files of that layout are fetched instead.
    */
   replayDir?: string;
   verifiedTo: "base" | "pr";
@@ -567,7 +568,7 @@ function printDryRun(healthy: Required<SourceOutcome>[], entries: ReadonlyMap<st
       for (const x of p.scheduled) out(`  ${p.model} ${x.price}: ${x.kind === "announce" ? "scheduled" : x.kind === "withdraw" ? "scheduled price withdrawn:" : "scheduled price lapsed:"} ${x.usd} from ${x.effectiveFrom}${x.reason ? ` (${x.reason})` : ""}`);
     }
     for (const e of others) {
-      if (e.outcome === "incomplete") out(`  ${e.model} incomplete: ${[...(e.notOnPage.length > 0 ? [`not on the page: ${e.notOnPage.join(", ")}`] : []), ...(e.unread ?? [])].join("; ")}`);
+      if (e.outcome === "incomplete") out(`  ${e.model} incomplete: ${[...(e.notOnPage.length > 0 ? [`not on the page: ${e.notOnPage.join(", ")}`] : []), ...(e.reasons ?? [])].join("; ")}`);
       else out(`  ${e.model} missing from the page`);
     }
     if (proposals.length > 0) {

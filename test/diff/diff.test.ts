@@ -92,7 +92,7 @@ describe("diffSource", () => {
     expect(diff!.entries[0]).toMatchObject({
       outcome: "incomplete",
       notOnPage: ["image:low:1024x1024"],
-      unread: ["openai-models was not read in this run, so the prices it covers were not seen"],
+      reasons: ["openai-models was not read in this run, so the prices it covers were not seen"],
     });
     expect(applyVerification(e, diff!.entries[0]!, "2026-11-24")).toBeUndefined();
   });

@@ -76,7 +76,7 @@ describe("a change of shape is a change", () => {
     // The page of 2026-08-02 still shows the flat prices, as current: replayed later, it is not believed.
     const older = deepSeekPricingSource.extract(read("deepseek/api-docs-quick_start-pricing__2026-08-02.md"), "markdown");
     const d = diffSource(older, [reshaped], "2026-08-30").entries[0]!;
-    expect(d).toMatchObject({ outcome: "incomplete", unread: [expect.stringMatching(/as before the catalog's new shape of 2026-08-16: an older copy of the page\?/)] });
+    expect(d).toMatchObject({ outcome: "incomplete", reasons: [expect.stringMatching(/as before the catalog's new shape of 2026-08-16: an older copy of the page\?/)] });
     expect(applyVerification(reshaped, d, "2026-08-30")).toBeUndefined();
   });
 
@@ -210,12 +210,32 @@ describe("an entry checked by two sources", () => {
 
   it("is not verified, and nothing is proposed, by a run that read only one of its sources", () => {
     const [only] = diffRun([{ extraction: modelPage, covered: [mini] }], { runDate: "2026-08-23", catalogIds, sourceIds });
-    expect(only!.entries[0]).toMatchObject({ outcome: "incomplete", unread: ["openai-pricing was not read in this run, so the prices it covers were not seen"] });
+    expect(only!.entries[0]).toMatchObject({ outcome: "incomplete", reasons: ["openai-pricing was not read in this run, so the prices it covers were not seen"] });
+  });
+
+  it("a source held back by the drop guard judges nothing: the entry it shares with a sound source is not verified", () => {
+    // The pricing page lost two of the three models it covers (a broken page); the model page reads fine.
+    const others = [entryOf("openai/gpt-4o.json"), entryOf("openai/gpt-5.1.json")];
+    const ids = new Set([mini.id, ...others.map((e) => e.id)]);
+    const diffs = diffRun(
+      [
+        { extraction: pricing, covered: [mini, ...others] },
+        { extraction: modelPage, covered: [mini] },
+      ],
+      { runDate: "2026-08-23", catalogIds: ids, sourceIds },
+    );
+    expect(diffs[0]!.refused).toMatch(/lists only 1 of the 3 catalog models/);
+    expect(diffs[1]!.refused).toBeUndefined();
+    expect(diffs[1]!.entries[0]).toMatchObject({
+      outcome: "incomplete",
+      reasons: ["openai-pricing was held back (its page lost most of its models), so the prices it covers were not judged"],
+    });
+    expect(proposalsOf(diffs[1]!)).toEqual([]);
   });
 
   it("two documents stating one price differently: neither is taken", () => {
     const clash = page("openai-pricing", [{ model: mini.id, price: "image:low:1024x1024", usd: 0.006 }]);
     const diffs = diffRun([{ extraction: clash, covered: [mini] }, { extraction: modelPage, covered: [mini] }], { runDate: "2026-08-23", catalogIds, sourceIds });
-    expect(diffs[0]!.entries[0]).toMatchObject({ outcome: "incomplete", unread: ["two documents disagree: image:low:1024x1024: openai-pricing says $0.006, openai-models says $0.005"] });
+    expect(diffs[0]!.entries[0]).toMatchObject({ outcome: "incomplete", reasons: ["two documents disagree: image:low:1024x1024: openai-pricing says $0.006, openai-models says $0.005"] });
   });
 });

@@ -87,7 +87,7 @@ describe("a page's shape breaks", () => {
     const earlier = await w.run("run", ["--only", "deepseek-pricing"], pages, "2026-08-14");
     expect(earlier.status, earlier.stderr).toBe(0);
     for (const e of earlier.report.sources[0]!.diff!.entries.filter((x) => x.model.startsWith("deepseek/deepseek-v4-"))) {
-      expect(e).toMatchObject({ outcome: "incomplete", unread: [expect.stringMatching(/after this run's day 2026-08-14: a run of an earlier day judges nothing of it/)] });
+      expect(e).toMatchObject({ outcome: "incomplete", reasons: [expect.stringMatching(/after this run's day 2026-08-14: a run of an earlier day judges nothing of it/)] });
     }
     expect(w.openPulls()).toEqual([]);
     expect(w.entry("main", "deepseek/deepseek-v4-pro")).toEqual(landed);

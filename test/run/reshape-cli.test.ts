@@ -83,7 +83,7 @@ describe("DeepSeek's peak / off-peak restructuring (the real pages of August 202
     const older = await w.run("run", ["--only", "deepseek-pricing"], w.pages({ "deepseek-pricing.md": { fixture: "test/fixtures/deepseek/api-docs-quick_start-pricing__2026-08-02.md" } }), "2026-09-02");
     expect(older.status, older.stderr).toBe(0);
     const judged = older.report.sources[0]!.diff!.entries.find((e) => e.model === PRO);
-    expect(judged).toMatchObject({ outcome: "incomplete", unread: [expect.stringMatching(/an older copy of the page\? The shape change is not undone/)] });
+    expect(judged).toMatchObject({ outcome: "incomplete", reasons: [expect.stringMatching(/an older copy of the page\? The shape change is not undone/)] });
     expect(w.openPulls()).toEqual([]);
     expect(w.entry("main", PRO).prices["input@peak"]).toEqual({ usd: 1.32, unit: "1M tokens" });
   });
