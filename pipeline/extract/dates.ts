@@ -90,7 +90,7 @@ const MONTH_NAMES =
   "January|February|March|April|May|June|July|August|September|October|November|December|" +
   "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
 const DATE_PHRASE = new RegExp(
-  String.raw`(?:\b(through|until|till|to|ending|ends|before|starting|starts|from|beginning|begins|effective|as of|after|on)\s+)?` +
+  String.raw`(?:\b(through|until|till|prior to|on (?:and|or) before|on (?:and|or) after|to|ending|ends|before|starting|starts|from|beginning|begins|effective|as of|after|on)\s+)?` +
     String.raw`\b(${MONTH_NAMES})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(\d{4})\b)?`,
   "gi",
 );
@@ -113,9 +113,9 @@ export function datedBoundsIn(text: string, options: { quoted?: string } = {}): 
     const p = preposition?.toLowerCase();
     let from: string | undefined;
     let until: string | undefined;
-    if (p && /^(?:through|until|till|to|ending|ends)$/.test(p)) until = iso;
-    else if (p === "before") until = shiftDay(iso, -1);
-    else if (p && /^(?:starting|starts|from|beginning|begins|effective|as of)$/.test(p)) from = iso;
+    if (p && /^(?:through|until|till|to|ending|ends|on (?:and|or) before)$/.test(p)) until = iso;
+    else if (p === "before" || p === "prior to") until = shiftDay(iso, -1);
+    else if (p && /^(?:starting|starts|from|beginning|begins|effective|as of|on (?:and|or) after)$/.test(p)) from = iso;
     else if (p === "after") from = shiftDay(iso, 1);
     else return { kind: "problem", message: `the label "${label}" carries a date ("${phrase}") whose meaning is unclear` };
     if ((from && effectiveFrom && from !== effectiveFrom) || (until && effectiveUntil && until !== effectiveUntil)) {
@@ -136,8 +136,12 @@ export function datedBoundsIn(text: string, options: { quoted?: string } = {}): 
 }
 
 /** Words that announce prices for a later day. */
-const ANNOUNCES =
-  /\b(?:takes?|taking) effect\b|\beffective (?:from|on|as of|starting|date)\b|\bwill (?:soon )?(?:be (?:updated|adjusted|changed|raised|lowered|introduced)|adopt|apply|change|take)\b|\b(?:starting|beginning) (?:from|on)\b|\bnew prices?\b/i;
+const ANNOUNCES = new RegExp(
+  String.raw`\b(?:takes?|taking) effect\b|\beffective (?:from|on|as of|starting|date)\b|\bwill (?:soon )?(?:be (?:updated|adjusted|changed|raised|lowered|introduced)|adopt|apply|change|take|switch|move|increase|decrease|rise|fall|drop)\b|\b(?:starting|beginning) (?:from|on)\b|\bnew prices?\b` +
+    // "Starting October 1, 2026, …", "Prices from October 1, 2026 are …", "… from 16:00 UTC on October 1": a day prices start.
+    String.raw`|\b(?:starting|beginning|from|effective|as of) (?:\d{1,2}:\d{2}(?:\s*\(?UTC[+-]?\d{0,2}\)?)?\s+on\s+)?(?:${MONTH_NAMES})\.?\s+\d{1,2}\b`,
+  "i",
+);
 
 /** Does a text use the words that announce prices for a later day ("take effect", "new prices", "will be updated")? */
 export function announcesPrices(text: string): boolean {

@@ -15,8 +15,35 @@ export type PageFormat = "markdown" | "html";
  * parse5, which repairs broken markup the way browsers do.
  */
 export function loadDocument(body: string, format: PageFormat): CheerioAPI {
-  if (format === "markdown") return cheerio.load(pageHtml(body, format), { xml: { xmlMode: false, decodeEntities: true } });
-  return cheerio.load(body);
+  const $ =
+    format === "markdown" ? cheerio.load(pageHtml(body, format), { xml: { xmlMode: false, decodeEntities: true } }) : cheerio.load(body);
+  return markFootnotes($);
+}
+
+const SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+/** `1` → `¹`, `12` → `¹²`: how a footnote number reads when it cannot run into the figure before it. */
+export function superscriptDigits(digits: string): string {
+  return digits.replace(/\d/g, (d) => SUPERSCRIPT_DIGITS[Number(d)]!);
+}
+
+/** The same for markup read as text (a markdown table row split by hand): `$0.14<sup>3</sup>` → `$0.14³`. */
+export function markFootnotesInMarkup(text: string): string {
+  return text.replace(/<(sup|sub)\b[^>]*>\s*(\d{1,3})\s*<\/\1>/gi, (_, _tag, digits: string) => superscriptDigits(digits));
+}
+
+/**
+ * A footnote number set as markup — `$2.00<sup>1</sup>`, `gpt-5.2<sup>1</sup>`, `$1.50<a href="#fn1">1</a>` —
+ * loses its markup in a node's text and runs into what it follows: `$2.001`, `gpt-5.21`. Each becomes the
+ * superscript digits a page could have typed (`$2.00¹`), which every reader already treats as a mark, not a
+ * digit. Footnote marks that are not bare numbers (`<sup>*</sup>`, `<sup>(1)</sup>`) are left as they are.
+ */
+function markFootnotes($: CheerioAPI): CheerioAPI {
+  $("sup, sub, a[href^='#']").each((_, el) => {
+    const text = $(el).text().trim();
+    if (/^\d{1,3}$/.test(text) && (el.tagName !== "a" || $(el).children().length === 0)) $(el).replaceWith(superscriptDigits(text));
+  });
+  return $;
 }
 
 /** The same page as a whole HTML document (`html`, `head`, `body`, by parse5), to show in a browser. */

@@ -1,3 +1,5 @@
+import { markFootnotesInMarkup } from "./document.ts";
+
 /**
  * Reading a price cell. Every page writes money its own way: `$0.0028`, `\\$1.6` (escaped markdown),
  * `$1.25, prompts <= 200k tokens`, `2$ / 1M tokens`, `$0.50 / 1K tokens`, "Free", "-", "€0.50".
@@ -16,7 +18,8 @@ export function isNoPrice(text: string): boolean {
 }
 
 function normalize(text: string): string {
-  return text
+  // A footnote number in raw markup (`$0.14<sup>3</sup>`) must not run into the amount when the tags go.
+  return markFootnotesInMarkup(text)
     .replace(/\\\$/g, "$")
     .replace(/[\u00a0\u2007\u202f]/g, " ")
     .replace(/<[^>]*>/g, "")
@@ -39,6 +42,11 @@ export function parseMoneyCell(raw: string): MoneyCell {
   }
   if (/[€£¥]|\bEUR\b|\bGBP\b/.test(text) && !/\$/.test(text)) {
     return { kind: "unreadable", text, reason: `"${text}" is not in US dollars` };
+  }
+  // A$, CA$, HK$, NZ$, R$: dollars that are not US dollars (US$ is).
+  const otherDollar = /(?<![A-Za-z])([A-Z]{1,3})\$/.exec(text);
+  if (otherDollar && otherDollar[1] !== "US") {
+    return { kind: "unreadable", text, reason: `"${text}" is in ${otherDollar[1]}$, not in US dollars` };
   }
   const amounts = [...text.matchAll(/\$\s?([0-9][0-9,]*(?:\.[0-9]+)*)|([0-9][0-9,]*(?:\.[0-9]+)*)\s?\$/g)];
   if (amounts.length === 0) return { kind: "unreadable", text, reason: `no dollar amount in "${text}"` };

@@ -24,6 +24,8 @@ export function tokenDimensionIn(text: string): TokenDimension | undefined {
       const five = /\b5\s*-?\s*m(?:in(?:ute)?s?)?\b/.test(t);
       const hour = /\b1\s*-?\s*h(?:ours?|rs?)?\b/.test(t);
       if (five && hour) return undefined;
+      // A cache of another duration ("24h Cache Writes", "30m") is a price no key names yet: reported, not filed as the undated write.
+      if (!five && !hour && /\b\d+\s*-?\s*(?:m|mins?|minutes?|h|hrs?|hours?|d|days?)\b/.test(t)) return undefined;
       return five ? "cache_write_5m" : hour ? "cache_write_1h" : "cache_write";
     }
     // "1M INPUT TOKENS (CACHE MISS)": an uncached input token.

@@ -135,8 +135,12 @@ function parseLabel(raw: string): LabelResult {
   const dated = datedBoundsIn(text, { quoted: label });
   if (dated.kind === "problem") return dated;
   const { effectiveFrom, effectiveUntil } = dated;
+  // "Claude Sonnet 5 (prompts > 200K tokens)": the row prices one side of a context threshold, not the model's plain keys.
+  if (contextConditionIn(dated.rest).condition !== undefined) {
+    return { kind: "problem", message: `the label "${label}" names a context length: which price keys its prices are is not guessed` };
+  }
   text = stripParentheticals(dated.rest)
-    .replace(/[*†‡¹²³⁴⁵]+/g, " ")
+    .replace(/[*†‡⁰¹²³⁴-⁹]+/g, " ")
     .replace(/\s+/g, " ")
     .trim()
     .replace(/^[\s,:;–—-]+|[\s,:;–—-]+$/g, "");

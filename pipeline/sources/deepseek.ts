@@ -1,5 +1,6 @@
 import { type Announcement, announcementIn, announcesPrices, datesIn } from "../extract/dates.ts";
-import { cleanText, loadDocument, type PageFormat, stripFrontMatter } from "../extract/document.ts";
+import { contextConditionIn } from "../extract/context-conditions.ts";
+import { cleanText, loadDocument, markFootnotesInMarkup, type PageFormat, stripFrontMatter } from "../extract/document.ts";
 import { isNoPrice, parseMoneyCell, perMillionTokens } from "../extract/money.ts";
 import { tokenDimensionIn } from "../extract/price-labels.ts";
 import { type PageTable, readTables } from "../extract/tables.ts";
@@ -195,7 +196,7 @@ function splitPipeRow(line: string): string[] {
 /** Markdown inline text → visible text: links, autolinks, emphasis, code, tags and escapes removed. */
 function markdownText(raw: string): string {
   return cleanText(
-    raw
+    markFootnotesInMarkup(raw)
       .replace(/<br\s*\/?>/gi, " ")
       .replace(/!?\[([^\]]*)\]\((?:<[^>]*>|[^)]*)\)/g, "$1")
       .replace(/<((?:https?|mailto):[^>\s]+)>/gi, "$1")
@@ -236,6 +237,9 @@ function dimensionOf(label: string): Dimension | undefined {
     .replace(/\bCACHED\b/g, "CACHE HIT");
   const cache = /\bCACH(?:E|ED|ING)\b/.test(n);
   if (!cache && !/\bTOKENS?\b|\b1\s?M\b/.test(n)) return undefined;
+  // Every price this source reads is per 1M tokens at any prompt length: a label in another unit ("1K INPUT
+  // TOKENS") or above a context threshold ("CONTEXT > 256K") names no price it knows.
+  if (/\b1\s?K\b|\b1,000\b|\bTHOUSAND\b/.test(n) || contextConditionIn(label).condition?.kind === "over") return undefined;
   // Unlike the shared reading, a label that names input and output tokens at once has always read as input
   // here (a prose cell on another vendor's page does); kept, so that no reading of a saved page changes.
   const dimension = !cache && /\bINPUT\b/.test(n) ? "input" : tokenDimensionIn(n);

@@ -1,4 +1,5 @@
 import type { ModelEntry } from "../../schemas/model-entry.ts";
+import { contextConditionIn, contextLengthIn } from "../extract/context-conditions.ts";
 import { cleanText, loadDocument, type PageFormat } from "../extract/document.ts";
 import { type FlowItem, readFlow } from "../extract/flow.ts";
 import { isNoPrice, readPriceCell } from "../extract/money.ts";
@@ -190,6 +191,11 @@ function tokenKey(section: "text_tokens" | "image_tokens", label: string, tier: 
   return dimension in image ? `${prefix}${image[dimension as keyof typeof image]}` : undefined;
 }
 
+/** "Input (>272K context)", "Long context input": a price above a context threshold, not the plain key's. */
+function aboveContextThreshold(label: string): boolean {
+  return contextConditionIn(label).condition?.kind === "over" || contextLengthIn(label)?.condition.kind === "over";
+}
+
 /** The qualities the price-key grammar orders (`schemas/price-key.ts`); any other word is reported. */
 const QUALITIES = new Set(["low", "medium", "high", "standard", "hd"]);
 const SIZE = /^(\d{2,5})\s*[x×]\s*(\d{2,5})$/;
@@ -254,6 +260,8 @@ interface TableInContext {
   inPricing: boolean;
   /** Lines between that heading (or the table before) and this table: tab labels such as "Batch". */
   preface: string[];
+  /** Which heading's section it is in (0 before any): tables of one section may share a tab bar. */
+  section: number;
 }
 
 function isPricingHeading(text: string): boolean {
@@ -277,6 +285,7 @@ function readTablePage(reading: PageReading, flow: readonly FlowItem[], tables: 
   let inPricing = false;
   let heading: { text: string; kind: SectionKind | undefined; tables: number } | undefined;
   let preface: string[] = [];
+  let section = 0;
   const closeSection = () => {
     if (heading?.kind && heading.kind !== "not_read" && heading.tables === 0) emptySections.push(heading.text);
   };
@@ -288,6 +297,7 @@ function readTablePage(reading: PageReading, flow: readonly FlowItem[], tables: 
       inPricing = pricingLevel !== undefined;
       heading = { text: headingText(item.text), kind: sectionKind(item.text), tables: 0 };
       preface = [];
+      section++;
     } else if (item.kind === "line") {
       // Prose in a section not read ("Audio tokens") may quote its prices; anywhere else in Pricing it is a price not read.
       const priced = heading?.kind !== undefined && heading.kind !== "not_read";
@@ -300,7 +310,7 @@ function readTablePage(reading: PageReading, flow: readonly FlowItem[], tables: 
       preface.push(item.text);
     } else {
       const table = tables[item.index];
-      if (table) placed.push({ table, heading: heading?.text, kind: heading?.kind, inPricing, preface });
+      if (table) placed.push({ table, heading: heading?.text, kind: heading?.kind, inPricing, preface, section });
       if (heading) heading.tables++;
       preface = [];
     }
@@ -310,6 +320,8 @@ function readTablePage(reading: PageReading, flow: readonly FlowItem[], tables: 
 
   const tokenTables: { placed: TableInContext; tier: TierOrStandard }[] = [];
   const imageTables: { placed: TableInContext; tier: TierOrStandard }[] = [];
+  // Sections where a table sat under two tier labels (a tab bar "Standard" / "Batch" over its tables).
+  const tabBars = new Set<number>();
   for (const p of placed) {
     const where = whereTable(p);
     if (p.kind === "not_read") continue;
@@ -324,7 +336,15 @@ function readTablePage(reading: PageReading, flow: readonly FlowItem[], tables: 
       continue;
     }
     const tier = tableTier(reading, p);
-    if (tier === undefined) continue;
+    if (tier === undefined) {
+      tabBars.add(p.section);
+      continue;
+    }
+    if (tabBars.has(p.section) && !p.preface.some((line) => tierLabel(line))) {
+      // The next table under that tab bar: which tab it belongs to is no more known than the first's.
+      reading.result.problem(`a table after one labelled with two tiers, with no label of its own: which tier it is cannot be told; not read`, whereTable(p));
+      continue;
+    }
     (p.kind === "image_generation" ? imageTables : tokenTables).push({ placed: p, tier });
   }
 
@@ -420,6 +440,10 @@ function readTokenTable(reading: PageReading, p: TableInContext, section: "text_
     if (label === "" && cleanText(price) === "") return;
     const amount = readAmount(price, unit, "1M tokens");
     if (amount.kind === "none" || amount.kind === "not_expressible") return;
+    if (aboveContextThreshold(label)) {
+      result.problem(`the row "${cellsText(row)}" prices prompts above a context length, which model pages have not shown; not read`, at);
+      return;
+    }
     const rowTier = tierNamedIn(label);
     if (rowTier && tier !== "standard" && rowTier !== tier) {
       result.problem(`the row "${cellsText(row)}" names the ${rowTier} tier in a ${TIER_NAMES[tier]} table; not read`, at);
@@ -622,14 +646,21 @@ class LinePageReader {
   private readonly blocks: QualityBlock[] = [];
   private bareAmounts: string[] = [];
   private lastText = "";
+  /**
+   * A tier's name on a line of its own ("Batch") above prices: this layout has no tabs to say where its prices
+   * end, so nothing after it is read as the standard price (an endpoint list's "Batch" / "v1/batch" is no label).
+   */
+  private tierLine: string | undefined;
 
   constructor(private readonly reading: PageReading) {}
 
   read(lines: readonly string[]): void {
-    for (const line of lines) {
+    lines.forEach((line, i) => {
       this.step(line);
       if (!LONE_AMOUNT.test(line)) this.lastText = line;
-    }
+      const tier = tierLabel(line);
+      if (tier && tier !== "standard" && !/^\/?v\d+\//.test(lines[i + 1] ?? "")) this.tierLine ??= line;
+    });
     this.begin({ kind: "none" });
     observeBlocks(this.reading, this.blocks);
   }
@@ -715,6 +746,14 @@ class LinePageReader {
     const where = `"${s.title}" › ${quote(label)}`;
     const amount = readAmount(line, s.unit ?? "", "1M tokens");
     if (amount.kind === "none" || amount.kind === "not_expressible") return;
+    if (this.tierLine !== undefined) {
+      this.result.problem(`${quote(label)} ${quote(line)} comes after the line ${quote(this.tierLine)}: which tier it is cannot be told in this layout; not read`, where);
+      return;
+    }
+    if (aboveContextThreshold(label)) {
+      this.result.problem(`${quote(label)} prices prompts above a context length, which model pages have not shown; not read`, where);
+      return;
+    }
     if (s.section === "untitled") {
       this.result.problem(`token prices under no "Text tokens" or "Image tokens" title (${quote(label)} ${quote(line)}); not read`, where);
       return;
@@ -811,6 +850,10 @@ class LinePageReader {
     }
     if (!b.unit) {
       this.result.problem(`per-image prices with no unit stated ("Per image"); not read`, where);
+      return;
+    }
+    if (this.tierLine !== undefined) {
+      this.result.problem(`per-image prices after the line ${quote(this.tierLine)}: which tier they are cannot be told in this layout; not read`, where);
       return;
     }
     const context = [b.title, ...(b.unit !== b.title ? [b.unit] : []), ...(b.qualityWord ? [`Quality ${b.qualityWord}`] : [])];

@@ -1,6 +1,7 @@
 import type { CheerioAPI } from "cheerio";
 import { formatPriceKey, type Tier } from "../../schemas/price-key.ts";
 import { boundText, type ContextBound, contextBoundIn, contextSplitOf } from "../extract/context-bounds.ts";
+import { announcesPrices, datesIn } from "../extract/dates.ts";
 import { cleanText, loadDocument, type PageFormat } from "../extract/document.ts";
 import { parseMoneyCell, readPriceCell } from "../extract/money.ts";
 import { TIER_NAMES, type TokenDimension, tierLabel, tierNamedIn, tokenDimensionIn } from "../extract/price-labels.ts";
@@ -36,8 +37,11 @@ import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts"
  *   The Batch API ("20% off standard rates" for the models listed under it) and Priority Processing ("2x
  *   standard rates") are stated as multipliers in prose, not as prices: no `batch/` or `priority/` price is
  *   computed from them. A maintainer who wants batch prices tracked should know the batch discount exists.
- *   A table under a heading that names a tier ("Batch API Pricing") that does carry dollar prices per model
- *   would be read under that tier.
+ *   A table under a heading that is a tier's name ("Batch API Pricing") that does carry dollar prices per
+ *   model would be read under that tier; one of a tier xAI has never had (Flex) is reported, not read as the
+ *   standard price. A heading or note above a table that gives a day or announces prices ("Upcoming pricing
+ *   (effective October 1, 2026)") is reported and the table not read: xAI has never dated a price, so which
+ *   hold today is not guessed.
  *
  * - a model's page, docs.x.ai/developers/models/<id>.md, with `**Model name:** \`grok-4.6\`` and
  *
@@ -142,15 +146,32 @@ function tableWhere(table: PageTable): string {
 
 /** The tier a table's heading (or a tab label just above it) puts it in; undefined for the standard prices. */
 function tableTier(result: ExtractionBuilder, table: PageTable): Tier | undefined | "conflict" {
-  const named = [tierNamedIn(table.headings.at(-1) ?? ""), ...table.preface.map(tierLabel)].filter(
-    (t): t is Tier => t !== undefined && XAI_TIERS.has(t),
+  // A heading that is a tier's name ("Batch API Pricing"), not one that mentions a tier ("Models without batch discount").
+  const named = [tierLabel(table.headings.at(-1) ?? ""), ...table.preface.map(tierLabel)].filter(
+    (t): t is Tier => t !== undefined && t !== "standard",
   );
   const tiers = [...new Set(named)];
   if (tiers.length > 1) {
     result.problem(`the table is labelled with two tiers (${tiers.join(", ")}); not read`, tableWhere(table));
     return "conflict";
   }
+  const unknown = tiers.find((t) => !XAI_TIERS.has(t));
+  if (unknown) {
+    result.problem(`a table of ${TIER_NAMES[unknown]} prices, a tier xAI's pages have not had; not read (it is not the standard price)`, tableWhere(table));
+    return "conflict";
+  }
   return tiers[0];
+}
+
+/**
+ * A table under a heading or note that gives a day ("Upcoming pricing (effective October 1, 2026)", "New prices
+ * take effect on …"): xAI's pages have never dated a price, so which of its prices hold today is not guessed.
+ */
+function refuseDatedTable(result: ExtractionBuilder, table: PageTable): boolean {
+  const dated = [...table.headings, ...table.preface].find((t) => datesIn(t).length > 0 || announcesPrices(t));
+  if (dated === undefined) return false;
+  result.problem(`the table is under a dated or announcing text ("${dated}"): which of its prices hold today cannot be told; not read`, tableWhere(table));
+  return true;
 }
 
 /** A table whose price cells are in another currency is refused whole: the page is not the USD page. */
@@ -273,6 +294,7 @@ function readPricingPage(result: ExtractionBuilder, $: CheerioAPI, tables: reado
     const others = axes.flatMap((_, i) => (i === modelColumn ? [] : [i]));
     const tokenColumns = others.filter((i) => axes[i]!.dimension !== undefined);
     if (refuseForeignCurrency(result, table, others)) return;
+    if (refuseDatedTable(result, table)) continue;
     const tier = tableTier(result, table);
     if (tier === "conflict") continue;
     if (tokenColumns.length > 0) {
@@ -441,6 +463,7 @@ function readModelPage(result: ExtractionBuilder, tables: readonly PageTable[], 
     const where = tableWhere(table);
     const all = table.header.map((_, i) => i).slice(1);
     if (refuseForeignCurrency(result, table, all)) return;
+    if (refuseDatedTable(result, table)) continue;
     const tier = tableTier(result, table);
     if (tier === "conflict") continue;
 
