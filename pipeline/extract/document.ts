@@ -23,7 +23,7 @@ export function loadDocument(body: string, format: PageFormat): CheerioAPI {
 const SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 
 /** `1` → `¹`, `12` → `¹²`: how a footnote number reads when it cannot run into the figure before it. */
-export function superscriptDigits(digits: string): string {
+function superscriptDigits(digits: string): string {
   return digits.replace(/\d/g, (d) => SUPERSCRIPT_DIGITS[Number(d)]!);
 }
 
