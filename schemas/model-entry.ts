@@ -78,6 +78,29 @@ export const ScheduledPrice = z
   );
 export type ScheduledPrice = z.infer<typeof ScheduledPrice>;
 
+/**
+ * What a multiplier prices, as a name: a tier (`batch`, `priority`, `flex`), a region (`regional`,
+ * `region_us`), a context condition with the dimension it scales (`over_272k:input`), `cache_write`.
+ */
+export const MultiplierName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*(?::[a-z][a-z0-9_]*)?$/, {
+    message: "a multiplier name is lower-case words joined by _, optionally :<dimension>, e.g. batch, regional, over_272k:input",
+  });
+
+export const Multiplier = z
+  .strictObject({
+    factor: z.number().positive().describe("The standard price times this: 0.5 for \"50% off\", 1.75 for \"1.75x\""),
+    sentence: z.string().min(1).describe("The vendor's own words it was read from"),
+    source: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]*$/)
+      .optional()
+      .describe("The pipeline source whose page states it"),
+  })
+  .describe("A tier, region or condition priced as a multiple of the standard prices, checked every night like a price");
+export type Multiplier = z.infer<typeof Multiplier>;
+
 export const SourceRef = z
   .strictObject({
     source: z
@@ -127,6 +150,10 @@ export const ModelEntry = z
       .array(ScheduledPrice)
       .optional()
       .describe("Prices announced for a later day, earliest first (absent when there are none)"),
+    multipliers: z
+      .record(MultiplierName, Multiplier)
+      .optional()
+      .describe("Tiers, regions and conditions the vendor prices as a multiple of the standard prices (absent when none is tracked)"),
     priceHistory: z.array(PriceHistoryItem).describe("Earlier prices, newest first"),
     sources: z.array(SourceRef).min(1),
   })

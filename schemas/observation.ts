@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IsoDate, ModelId, Usd } from "./model-entry.ts";
+import { IsoDate, ModelId, MultiplierName, Usd } from "./model-entry.ts";
 import { PriceKey, Unit } from "./price-key.ts";
 
 /** One price read off a vendor page. */
@@ -26,6 +26,30 @@ export const Problem = z.strictObject({
 });
 export type Problem = z.infer<typeof Problem>;
 
+/** A multiplier a page states in words ("Batch: 50% off", "billed at 1.1x"), for one model or every model it prices. */
+export const MultiplierObservation = z.strictObject({
+  /** Absent when the page states it for every model of the vendor (every entry the source covers). */
+  model: ModelId.optional(),
+  name: MultiplierName,
+  factor: z.number().positive(),
+  sentence: z.string().min(1),
+  document: z.url().optional(),
+});
+export type MultiplierObservation = z.infer<typeof MultiplierObservation>;
+
+/**
+ * Every dollar amount one document states, accounted for: read into a price, passed over by a named rule,
+ * or unread (each unread amount is also a problem, with where it stands).
+ */
+export const AmountAccounting = z.strictObject({
+  document: z.url().optional(),
+  seen: z.int().nonnegative(),
+  read: z.int().nonnegative(),
+  passedOver: z.array(z.strictObject({ rule: z.string().min(1), why: z.string().min(1), amounts: z.int().positive() })),
+  unread: z.int().nonnegative(),
+});
+export type AmountAccounting = z.infer<typeof AmountAccounting>;
+
 export const ExtractionStatus = z.enum(["ok", "partial", "failed"]);
 export type ExtractionStatus = z.infer<typeof ExtractionStatus>;
 
@@ -42,5 +66,8 @@ export const Extraction = z.strictObject({
    * occur"), with the models they name: the evidence when a scheduled price is proposed for removal.
    */
   notices: z.array(z.strictObject({ text: z.string().min(1), models: z.array(ModelId) })).optional(),
+  multipliers: z.array(MultiplierObservation).optional(),
+  /** Per document read: the amounts it states and where each went. Absent for a failed reading. */
+  accounting: z.array(AmountAccounting).optional(),
 });
 export type Extraction = z.infer<typeof Extraction>;

@@ -3,11 +3,22 @@ import { z } from "zod";
 /**
  * Price keys: `[<tier>/]<dimension>[@<condition>]`.
  *
- *   input                     standard tier, default condition
+ *   input                     standard tier, default condition (USD per 1M tokens)
  *   batch/output              batch tier
  *   input@over_200k           standard tier, prompts over 200k tokens
  *   fast/input@over_200k      both
  *   image:low:1024x1024       one generated image of that quality and size
+ *   image:2k                  one generated image of that variant (resolution or quality)
+ *   video_per_second:720p     one second of generated video at 720p
+ *   audio_input_per_minute    one minute of audio in (realtime, live)
+ *   transcription_per_hour    one hour of audio transcribed
+ *   input_per_1m_characters   1M characters of text in (text-to-speech)
+ *   ocr_per_page              one page read
+ *   search_per_request        one call (a web search, a request fee)
+ *
+ * The unit follows from the dimension: `image…` per image, `<what>_per_<unit>[:<variant>]` per that unit,
+ * every other dimension per 1M tokens. So one key can never be read in two units, and a catalog file
+ * states the unit beside each price only to make it readable (the schema checks they agree).
  *
  * The grammar lives here once; the catalog schema, the extractors and the diff all use it.
  */
@@ -25,14 +36,31 @@ export const TOKEN_DIMENSIONS = [
   "image_input",
   "image_cached_input",
   "image_output",
+  "audio_input",
+  "audio_cached_input",
+  "audio_output",
 ] as const;
 
-export const UNITS = ["1M tokens", "image"] as const;
+export const UNITS = ["1M tokens", "image", "second", "minute", "hour", "1M characters", "page", "request"] as const;
 export const Unit = z.enum(UNITS);
 export type Unit = z.infer<typeof Unit>;
 
+/** The units a `<what>_per_<unit>` dimension can name, as the key writes them. */
+const PER_UNIT_SUFFIXES = {
+  second: "second",
+  minute: "minute",
+  hour: "hour",
+  "1m_characters": "1M characters",
+  page: "page",
+  request: "request",
+} as const satisfies Record<string, Unit>;
+
+const VARIANT_RE = `[a-z0-9][a-z0-9_]*`;
 const TIER_RE = `(?:(${TIERS.join("|")})/)?`;
-const DIMENSION_RE = `(${TOKEN_DIMENSIONS.join("|")}|image(?::[a-z][a-z0-9_]*:[1-9][0-9]*x[1-9][0-9]*)?)`;
+const DIMENSION_RE =
+  `(${TOKEN_DIMENSIONS.join("|")}` +
+  `|image(?::[a-z][a-z0-9_]*:[1-9][0-9]*x[1-9][0-9]*|:${VARIANT_RE})?` +
+  `|[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*_per_(?:${Object.keys(PER_UNIT_SUFFIXES).join("|")})(?::${VARIANT_RE})?)`;
 const CONDITION_RE = `(?:@([a-z][a-z0-9_]*))?`;
 export const PRICE_KEY_PATTERN = `^${TIER_RE}${DIMENSION_RE}${CONDITION_RE}$`;
 const PRICE_KEY_RE = new RegExp(PRICE_KEY_PATTERN);
@@ -41,12 +69,14 @@ export const PriceKey = z
   .string()
   .regex(PRICE_KEY_RE, {
     message:
-      "not a price key: expected [batch|flex|priority|fast/]<dimension>[@condition], e.g. input, batch/output, input@over_200k, image:low:1024x1024",
+      "not a price key: expected [batch|flex|priority|fast/]<dimension>[@condition], e.g. input, batch/output, input@over_200k, image:low:1024x1024, video_per_second:720p",
   })
   .describe(
     "Price key `[<tier>/]<dimension>[@<condition>]`: tier absent for standard, else batch/flex/priority/fast; " +
       "dimension one of input, cached_input, cache_write, cache_write_5m, cache_write_1h, output (USD per 1M tokens), " +
-      "image_input, image_cached_input, image_output (USD per 1M image tokens), image:<quality>:<WxH> or image (USD per image); " +
+      "image_input, image_cached_input, image_output, audio_input, audio_cached_input, audio_output (USD per 1M tokens of that kind), " +
+      "image:<quality>:<WxH>, image:<variant> or image (USD per image), " +
+      "<what>_per_<second|minute|hour|1m_characters|page|request>[:<variant>] (USD per that unit, e.g. video_per_second:720p, transcription_per_minute); " +
       "condition e.g. over_200k, long, peak, off_peak.",
   );
 export type PriceKey = z.infer<typeof PriceKey>;
@@ -67,11 +97,24 @@ export function formatPriceKey(parts: ParsedPriceKey): string {
   return `${parts.tier ? `${parts.tier}/` : ""}${parts.dimension}${parts.condition ? `@${parts.condition}` : ""}`;
 }
 
-/** The unit a price key is quoted in: per image for image dimensions, per 1M tokens otherwise. */
+/** The unit a price key is quoted in: per image, per the unit a `_per_<unit>` dimension names, else per 1M tokens. */
 export function unitOf(key: string): Unit | undefined {
   const parsed = parsePriceKey(key);
   if (!parsed) return undefined;
-  return parsed.dimension === "image" || parsed.dimension.startsWith("image:") ? "image" : "1M tokens";
+  return unitOfDimension(parsed.dimension);
+}
+
+export function unitOfDimension(dimension: string): Unit {
+  if (dimension === "image" || dimension.startsWith("image:")) return "image";
+  const per = PER_UNIT_DIMENSION_RE.exec(dimension);
+  return per ? PER_UNIT_SUFFIXES[per[2] as keyof typeof PER_UNIT_SUFFIXES] : "1M tokens";
+}
+
+const PER_UNIT_DIMENSION_RE = new RegExp(`^([a-z][a-z0-9_]*)_per_(${Object.keys(PER_UNIT_SUFFIXES).join("|")})(?::|$)`);
+
+/** "per 1M tokens", "per image", "per second": how a reader is told a unit. */
+export function perUnitText(unit: Unit): string {
+  return `per ${unit}`;
 }
 
 const QUALITY_ORDER = ["low", "standard", "medium", "high", "hd"];
@@ -104,7 +147,9 @@ function tierRank(t: Tier | undefined): number {
 
 function dimRank(d: string): number {
   const i = (TOKEN_DIMENSIONS as readonly string[]).indexOf(d);
-  return i >= 0 ? i : TOKEN_DIMENSIONS.length + (d === "image" ? 0 : 1);
+  if (i >= 0) return i;
+  if (d === "image") return TOKEN_DIMENSIONS.length;
+  return TOKEN_DIMENSIONS.length + (d.startsWith("image:") ? 1 : 2);
 }
 
 function qualityRank(q: string): number {
@@ -118,7 +163,11 @@ function area(size: string): number {
 }
 
 function compareImageDimensions(a: string, b: string): number {
-  if (!a.startsWith("image:") || !b.startsWith("image:")) return 0;
+  // Dimensions per second, minute, … (and image variants): by name, which keeps `video_per_second:720p`
+  // beside `video_per_second:1080p` and a dimension's variants after its plain form.
+  if (!a.startsWith("image:") || !b.startsWith("image:") || a.split(":").length !== 3 || b.split(":").length !== 3) {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
   const [, qa = "", sa = ""] = a.split(":");
   const [, qb = "", sb = ""] = b.split(":");
   return (

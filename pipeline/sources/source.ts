@@ -1,10 +1,14 @@
 import { z } from "zod";
 import {
+  type AmountAccounting,
   type Extraction,
   type ExtractionStatus,
+  MultiplierObservation,
   Observation,
   type Problem,
 } from "../../schemas/observation.ts";
+import { unitOf } from "../../schemas/price-key.ts";
+import { amountKey, amountsIn, amountsStatedIn, PASS_RULES, type PassRule } from "../extract/accounting.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
 import type { PageFormat } from "../extract/document.ts";
 import { notAPricingPage } from "../extract/refusal.ts";
@@ -86,12 +90,17 @@ export function combineDocuments(sourceId: string, documents: readonly DocumentE
     for (const u of extraction.untracked) result.untrackedModel(u.name, at(u.where));
     for (const p of extraction.problems) result.problem(p.message, at(p.where));
     for (const n of extraction.notices ?? []) result.notice(n.text, n.models);
+    for (const m of extraction.multipliers ?? []) result.multiplier({ ...m, document: m.document ?? document.url }, at("page"));
+    for (const a of extraction.accounting ?? []) result.accounting.push({ ...a, document: a.document ?? document.url });
   }
   const statuses = documents.map((d) => d.extraction.status);
   const ownProblems = documents.reduce((n, d) => n + d.extraction.problems.length, 0);
   if (result.problems.length > ownProblems) statuses.push("partial"); // two documents disagree on a price
   return result.finishAs(statuses.includes("failed") ? "failed" : statuses.includes("partial") ? "partial" : "ok");
 }
+
+/** Unread amounts listed one by one in the problems; the rest are counted in one more. */
+const MAX_UNREAD_LISTED = 12;
 
 /**
  * Collects what an extractor reads and decides the status at the end, so every source
@@ -102,6 +111,12 @@ export class ExtractionBuilder {
   readonly problems: Problem[] = [];
   readonly untracked: { name: string; where: string }[] = [];
   readonly notices: NonNullable<Extraction["notices"]> = [];
+  readonly multipliers: MultiplierObservation[] = [];
+  /** Per document: filled by `accountFor` (or carried over by a combine). */
+  readonly accounting: AmountAccounting[] = [];
+  /** Amount values read into prices, and per rule the values passed over: see extract/accounting.ts. */
+  private readonly readAmounts = new Set<string>();
+  private readonly passed = new Map<PassRule, { why: string; amounts: Set<string> }>();
   private fatal = false;
   private statesNoPrices = false;
 
@@ -113,6 +128,11 @@ export class ExtractionBuilder {
       this.problem(`invalid observation ${JSON.stringify(observation)}: ${z.prettifyError(parsed.error)}`, where);
       return;
     }
+    if (unitOf(parsed.data.price) !== parsed.data.unit) {
+      this.problem(`${parsed.data.model} ${parsed.data.price} is priced ${unitOf(parsed.data.price)}, not per ${parsed.data.unit}: not read`, where);
+      return;
+    }
+    this.readAmounts.add(amountKey(parsed.data.usd));
     const clash = this.observations.find(
       (o) =>
         o.model === parsed.data.model &&
@@ -134,6 +154,75 @@ export class ExtractionBuilder {
 
   problem(message: string, where: string): void {
     this.problems.push({ message, where });
+  }
+
+  /**
+   * A multiplier the page states in words, for one model or (no `model`) every model the source covers.
+   * The same name stated twice with different factors is a problem, and neither is kept.
+   */
+  multiplier(observation: z.input<typeof MultiplierObservation>, where: string): void {
+    const parsed = MultiplierObservation.safeParse(observation);
+    if (!parsed.success) {
+      this.problem(`invalid multiplier ${JSON.stringify(observation)}: ${z.prettifyError(parsed.error)}`, where);
+      return;
+    }
+    const m = parsed.data;
+    const same = this.multipliers.findIndex((o) => o.model === m.model && o.name === m.name);
+    if (same < 0) this.multipliers.push(m);
+    else if (this.multipliers[same]!.factor !== m.factor) {
+      this.problem(`${m.model ?? "every model"}: multiplier ${m.name} stated twice (${this.multipliers[same]!.factor}× and ${m.factor}×)`, where);
+      this.multipliers.splice(same, 1);
+    }
+  }
+
+  /** The amounts in `text` were read (into prices stated in another unit, say per 1K scaled to per request). */
+  accountRead(text: string): void {
+    for (const usd of amountsIn(text)) this.readAmounts.add(amountKey(usd));
+  }
+
+  /** The amounts in `text` are deliberately not read, by a named rule (`PASS_RULES`); `why` may say more. */
+  passOver(rule: PassRule, text: string, why: string = PASS_RULES[rule]): void {
+    const entry = this.passed.get(rule) ?? { why, amounts: new Set<string>() };
+    for (const usd of amountsIn(text)) entry.amounts.add(amountKey(usd));
+    this.passed.set(rule, entry);
+  }
+
+  /**
+   * Account for every amount `body` states (see extract/accounting.ts): each unread one becomes a problem
+   * naming the words around it, so the document cannot read `ok` with an amount left over.
+   */
+  accountFor(body: string): void {
+    const stated = amountsStatedIn(body);
+    const passedOver = new Map<PassRule, number>();
+    const unread: string[] = [];
+    let read = 0;
+    for (const amount of stated) {
+      const key = amountKey(amount.usd);
+      if (this.readAmounts.has(key)) {
+        read++;
+        continue;
+      }
+      const rule = [...this.passed].find(([, p]) => p.amounts.has(key))?.[0];
+      if (rule) passedOver.set(rule, (passedOver.get(rule) ?? 0) + 1);
+      else unread.push(amount.around);
+    }
+    const places = new Map<string, number>(); // the same words around an amount, stated twice, listed once
+    for (const around of unread) places.set(around, (places.get(around) ?? 0) + 1);
+    const shown = [...places].slice(0, MAX_UNREAD_LISTED);
+    for (const [around, times] of shown) {
+      this.problem(
+        `an amount the page states${times > 1 ? ` (${times} times)` : ""} is read into no price and passed over by no rule: "${around}"`,
+        "amount not accounted for",
+      );
+    }
+    const more = [...places].slice(MAX_UNREAD_LISTED).reduce((n, [, times]) => n + times, 0);
+    if (more > 0) this.problem(`${more} more amounts are read into no price and passed over by no rule`, "amounts not accounted for");
+    this.accounting.push({
+      seen: stated.length,
+      read,
+      passedOver: [...passedOver].map(([rule, amounts]) => ({ rule, why: this.passed.get(rule)!.why, amounts })),
+      unread: unread.length,
+    });
   }
 
   /** A problem that makes the whole page untrustworthy (wrong page, layout changed): status `failed`. */
@@ -184,19 +273,22 @@ export class ExtractionBuilder {
       untracked: this.untracked,
       problems: this.problems,
       ...(this.notices.length > 0 && status !== "failed" ? { notices: this.notices } : {}),
+      ...(this.multipliers.length > 0 && status !== "failed" ? { multipliers: this.multipliers } : {}),
+      ...(this.accounting.length > 0 && status !== "failed" ? { accounting: this.accounting } : {}),
     };
   }
 }
 
 /**
  * Run one source's reader under the rules every source shares: a challenge, login or empty page is
- * refused before any reading, and an exception in the reader makes the page `failed` instead of
- * crashing the run.
+ * refused before any reading, every amount the page states is accounted for after it, and an exception in
+ * the reader makes the page `failed` instead of crashing the run.
  */
 export function extractWith(sourceId: string, body: string, read: (result: ExtractionBuilder) => void): Extraction {
   const result = new ExtractionBuilder(sourceId);
   try {
     if (!refuseForeignPage(result, body)) read(result);
+    if (!result.failed) result.accountFor(body);
   } catch (error) {
     result.fail(`the extractor stopped on this page: ${error instanceof Error ? error.message : String(error)}`, "page");
   }

@@ -1,0 +1,90 @@
+import { markFootnotesInMarkup, stripFrontMatter } from "./document.ts";
+import { parseDecimal } from "./money.ts";
+
+/**
+ * Every dollar on a document is accounted for. After a source has read a document, each amount the
+ * document states (`$0.75`, `\$1.6`, `2$`) is in one of three places:
+ *
+ * - **read**: some price read off this document has that value (or the source said it read that text,
+ *   e.g. a `$5 / 1K requests` cell it stored per request);
+ * - **passed over** by one of the named rules below, which the source applies to a table, a row or a
+ *   sentence it deliberately does not read (a tools table, a comparison of other models, credits in prose);
+ * - **unread**: reported as a problem with the words around it, so the document reads `partial`, never `ok`.
+ *
+ * Amounts are matched by value: a page that states $0.50 twice, once read as a price and once in a row
+ * nobody read, counts both as read. That keeps the rule simple and explainable; what it catches is the
+ * amount no price has (a new table, a per-minute price, a regional 1.1× table), which is what goes silent.
+ */
+export const PASS_RULES = {
+  "tool-fees": "a tool's or feature's fee (search, code execution, storage, calls), not a model's price",
+  "other-models": "a comparison that prices models other than the ones this document is about",
+  "untracked-model": "a model the catalog does not track (listed as untracked)",
+  "plan-and-credits": "plans, credits, spend limits or thresholds in prose, not a price per unit",
+  "worked-example": "a worked example of a bill, computed from prices read elsewhere",
+  "not-a-model-price": "a product or service price that is not any model's",
+  "unit-not-tracked": "a unit no price key holds",
+  "derived-by-multiplier": "a price the page derives from a multiplier that is recorded as such",
+  "dated-not-read": "a price under a date or announcement the source reports rather than reads",
+  "free-tier": "a free tier's limits or fees",
+} as const;
+export type PassRule = keyof typeof PASS_RULES;
+
+/** One amount as a document states it: its value in USD and the words around it (where a reader finds it). */
+export interface StatedAmount {
+  usd: number;
+  around: string;
+}
+
+const AMOUNT = /(?<![A-Za-z])(?:US)?\$\s?([0-9][0-9,]*(?:\.[0-9]+)?)|(?<![\w.$])([0-9][0-9,]*(?:\.[0-9]+)?)\s?\$(?![\w{(])/g;
+
+/** The USD amounts written in a piece of text (a cell, a row, a sentence). */
+export function amountsIn(text: string): number[] {
+  const out: number[] = [];
+  for (const m of plain(text).matchAll(AMOUNT)) {
+    const usd = parseDecimal((m[1] ?? m[2])!);
+    if (usd !== undefined) out.push(usd);
+  }
+  return out;
+}
+
+/**
+ * The USD amounts a whole document states where a person reads it: the text of an HTML page (never its
+ * scripts, styles or attributes), or a markdown page with its escapes undone.
+ */
+export function amountsStatedIn(body: string): StatedAmount[] {
+  const text = plain(looksLikeHtml(body) ? htmlText(body) : stripFrontMatter(body));
+  const out: StatedAmount[] = [];
+  for (const m of text.matchAll(AMOUNT)) {
+    const usd = parseDecimal((m[1] ?? m[2])!);
+    if (usd === undefined) continue;
+    const start = Math.max(0, m.index - 40);
+    const end = Math.min(text.length, m.index + m[0].length + 40);
+    out.push({ usd, around: `${start > 0 ? "…" : ""}${text.slice(start, end).trim()}${end < text.length ? "…" : ""}` });
+  }
+  return out;
+}
+
+/** Values compared as prices are: 0.2 and 0.20 alike, float noise from scaling ignored. */
+export function amountKey(usd: number): string {
+  return Number(usd.toPrecision(10)).toString();
+}
+
+function looksLikeHtml(body: string): boolean {
+  return /^\s*(?:<!doctype html|<html|<head|<body|<div|<section|<main|<table)/i.test(body);
+}
+
+function htmlText(html: string): string {
+  return html
+    .replace(/<(script|style|noscript|template)\b[\s\S]*?<\/\1\s*>/gi, " ")
+    .replace(/<!--[\s\S]*?-->/g, " ");
+}
+
+function plain(text: string): string {
+  return markFootnotesInMarkup(text)
+    .replace(/<\/?[A-Za-z][^>]*>/g, " ")
+    .replace(/&(?:#36|#x24|dollar);/gi, "$")
+    .replace(/&nbsp;|&#160;/gi, " ")
+    .replace(/&amp;/gi, "&")
+    .replace(/\\\$/g, "$")
+    .replace(/[\u00a0\u2007\u202f\s]+/g, " ");
+}
