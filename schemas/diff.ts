@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IsoDate, ModelId, Usd } from "./model-entry.ts";
+import { IsoDate, ModelId, MultiplierName, Usd } from "./model-entry.ts";
 import { PriceKey, Unit } from "./price-key.ts";
 
 /**
@@ -87,6 +87,25 @@ export const ScheduledChange = z.strictObject({
 });
 export type ScheduledChange = z.infer<typeof ScheduledChange>;
 
+/**
+ * A change to the entry's `multipliers`, checked like a price:
+ * - add: the page states a multiplier the entry does not hold yet (`new`);
+ * - change: the page states another factor than the entry holds (`old` → `new`);
+ * - vanish: the entry holds one its source states no more, while that source read fine (`old`): proposed for
+ *   removal, behind a guard, never dropped silently.
+ */
+export const MultiplierChange = z.strictObject({
+  kind: z.enum(["add", "change", "vanish"]),
+  name: MultiplierName,
+  old: z.number().positive().optional(),
+  new: z.number().positive().optional(),
+  /** The page's words (add, change), or the words the entry kept (vanish). */
+  sentence: z.string().min(1),
+  guard: z.string().optional(),
+  ...shownBy,
+});
+export type MultiplierChange = z.infer<typeof MultiplierChange>;
+
 /** The proposals of one entry, each attributed to the source whose page (or silence) gave it. */
 const proposals = {
   changes: z.array(PriceChange),
@@ -94,6 +113,8 @@ const proposals = {
   retired: z.array(PriceRetired),
   scheduled: z.array(ScheduledChange),
   announced: z.array(AnnouncedPrice),
+  /** Absent when nothing about the entry's multipliers is proposed. */
+  multipliers: z.array(MultiplierChange).optional(),
 };
 
 /**

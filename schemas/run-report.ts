@@ -3,7 +3,7 @@ import { SourceDiff } from "./diff.ts";
 import { ModelEvidence } from "./evidence.ts";
 import { FetchedPage } from "./fetched-page.ts";
 import { IsoDate } from "./model-entry.ts";
-import { Problem } from "./observation.ts";
+import { AmountAccounting, Problem } from "./observation.ts";
 
 export const PullRequestAction = z.enum([
   "created",
@@ -61,8 +61,12 @@ export const SourceReport = z.strictObject({
     added: z.number(),
     retired: z.number(),
     scheduled: z.number(),
+    /** Multipliers proposed, changed or no longer stated. */
+    multipliers: z.number(),
   }),
   problems: z.array(Problem),
+  /** Per document read: the dollar amounts it states, how many were read, passed over (by which rule) or left unread. */
+  accounting: z.array(AmountAccounting).optional(),
   diff: SourceDiff.optional(),
   /** Screenshots and charts saved under the run directory for the changed models of this source. */
   evidence: z.array(ModelEvidence).optional(),

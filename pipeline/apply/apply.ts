@@ -29,8 +29,9 @@ export function applyVerification(entry: ModelEntry, diff: EntryDiff, runDate: s
   const added = mine(diff.added);
   const retired = mine(diff.retired);
   const scheduled = mine(diff.scheduled);
-  const all = diff.changes.length + diff.added.length + diff.retired.length + diff.scheduled.length;
-  const applied = changes.length + added.length + retired.length + scheduled.length;
+  const multiplierChanges = mine(diff.multipliers ?? []);
+  const all = diff.changes.length + diff.added.length + diff.retired.length + diff.scheduled.length + (diff.multipliers?.length ?? 0);
+  const applied = changes.length + added.length + retired.length + scheduled.length + multiplierChanges.length;
   const lastVerified = applied === all ? runDate : entry.lastVerified;
   if (applied === 0) return lastVerified > entry.lastVerified ? { ...entry, lastVerified } : undefined;
 
@@ -72,5 +73,12 @@ export function applyVerification(entry: ModelEntry, diff: EntryDiff, runDate: s
   const next: ModelEntry = { ...entry, lastVerified, prices, priceHistory };
   if (plans.length > 0) next.scheduledPrices = plans;
   else delete next.scheduledPrices;
+  const multipliers = { ...(entry.multipliers ?? {}) };
+  for (const m of multiplierChanges) {
+    if (m.kind === "vanish") delete multipliers[m.name];
+    else multipliers[m.name] = { factor: m.new!, sentence: m.sentence, ...(m.source ? { source: m.source } : {}) };
+  }
+  if (Object.keys(multipliers).length > 0) next.multipliers = multipliers;
+  else delete next.multipliers;
   return next;
 }

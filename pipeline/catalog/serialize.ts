@@ -1,4 +1,4 @@
-import { ModelEntry, type PriceHistoryItem, type Prices, type ScheduledPrice, type SourceRef } from "../../schemas/model-entry.ts";
+import { ModelEntry, type Multiplier, type PriceHistoryItem, type Prices, type ScheduledPrice, type SourceRef } from "../../schemas/model-entry.ts";
 import { comparePriceKeys } from "../../schemas/price-key.ts";
 
 /**
@@ -25,6 +25,16 @@ function canonicalEntry(entry: SerializableEntry): SerializableEntry {
     const scheduled = [...entry.scheduledPrices].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : comparePriceKeys(a.price, b.price)));
     if (scheduled.length === 0) delete ordered.scheduledPrices;
     else ordered.scheduledPrices = scheduled.map((item) => pickInOrder(item, ["price", "usd", "unit", "from", "source"])) as ScheduledPrice[];
+  }
+  if (entry.multipliers !== undefined) {
+    // By name; an empty set is written as no field at all.
+    const names = Object.keys(entry.multipliers).sort();
+    if (names.length === 0) delete ordered.multipliers;
+    else {
+      const multipliers: Record<string, Multiplier> = {};
+      for (const name of names) multipliers[name] = pickInOrder(entry.multipliers[name]!, ["factor", "sentence", "source"]) as Multiplier;
+      ordered.multipliers = multipliers;
+    }
   }
   ordered.priceHistory = entry.priceHistory.map((item) =>
     pickInOrder(item, ["price", "usd", "unit", "from", "until"]),

@@ -3,6 +3,7 @@ import { UTCDate } from "@date-fns/utc";
 import type {
   AnnouncedPrice,
   EntryDiff,
+  MultiplierChange,
   PriceAdded,
   PriceChange,
   PriceRetired,
@@ -11,7 +12,7 @@ import type {
   UntrackedModel,
 } from "../../schemas/diff.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
-import type { Extraction, Observation } from "../../schemas/observation.ts";
+import type { Extraction, MultiplierObservation, Observation } from "../../schemas/observation.ts";
 import { comparePriceKeys, parsePriceKey } from "../../schemas/price-key.ts";
 import { addedGuard, guardOf, retiredGuard, sourceDropGuard } from "./guards.ts";
 import { percentChange, sameMoney } from "./money.ts";
@@ -39,6 +40,8 @@ export interface RunDiffOptions {
 
 /** An observation with the source that read it. */
 type Seen = Observation & { source: string };
+/** A multiplier stated for this entry (or for every model its source covers), with the source that read it. */
+type SeenMultiplier = MultiplierObservation & { source: string };
 
 /**
  * Pure: what this run's pages say about the catalog, one `SourceDiff` per reading. An entry covered by several
@@ -61,8 +64,22 @@ function judgeReadings(readings: readonly SourceReading[], options: RunDiffOptio
   const { runDate } = options;
   const read = new Set(readings.map((r) => r.extraction.source));
   const byModel = new Map<string, Seen[]>();
+  const multipliersByModel = new Map<string, SeenMultiplier[]>();
+  // The units each source's documents price anything in: a key of a unit no document of its source carries is
+  // not seen rather than gone (the pricing page no longer prices images; the model page does, when it is read).
+  const unitsBySource = new Map<string, Set<string>>();
   for (const r of readings) {
-    for (const o of r.extraction.observations) pushTo(byModel, o.model, { ...o, source: r.extraction.source });
+    const units = new Set<string>();
+    unitsBySource.set(r.extraction.source, units);
+    for (const o of r.extraction.observations) {
+      pushTo(byModel, o.model, { ...o, source: r.extraction.source });
+      units.add(o.unit);
+    }
+    for (const m of r.extraction.multipliers ?? []) {
+      const seen = { ...m, source: r.extraction.source };
+      if (m.model) pushTo(multipliersByModel, m.model, seen);
+      else for (const e of r.covered) pushTo(multipliersByModel, e.id, seen);
+    }
   }
   const notices = readings.flatMap((r) => r.extraction.notices ?? []);
   const judged = new Map<string, EntryDiff>();
@@ -71,7 +88,16 @@ function judgeReadings(readings: readonly SourceReading[], options: RunDiffOptio
     if (!d) {
       const unreadSources = entry.sources.map((s) => s.source).filter((s, i, all) => options.sourceIds.has(s) && !read.has(s) && all.indexOf(s) === i);
       const covering = entry.sources.map((s) => s.source).filter((s) => read.has(s));
-      d = diffEntry(entry, byModel.get(entry.id) ?? [], { runDate, unreadSources, refused, covering, notices });
+      const unitsRead = new Set(covering.flatMap((s) => [...(unitsBySource.get(s) ?? [])]));
+      d = diffEntry(entry, byModel.get(entry.id) ?? [], {
+        runDate,
+        unreadSources,
+        refused,
+        covering,
+        notices,
+        unitsRead,
+        multipliers: multipliersByModel.get(entry.id) ?? [],
+      });
       judged.set(entry.id, d);
     }
     return d;
@@ -142,6 +168,9 @@ interface EntryContext {
   /** Sources covering the entry that were read, in the entry's order: an unshown key's retirement goes to the first. */
   covering: string[];
   notices: NonNullable<Extraction["notices"]>;
+  /** Units any document of the covering sources priced anything in, this run. */
+  unitsRead: ReadonlySet<string>;
+  multipliers: readonly SeenMultiplier[];
 }
 
 function diffEntry(entry: ModelEntry, observed: readonly Seen[], ctx: EntryContext): EntryDiff {
@@ -192,10 +221,16 @@ function diffEntry(entry: ModelEntry, observed: readonly Seen[], ctx: EntryConte
   const changes: PriceChange[] = [];
   const scheduled: ScheduledChange[] = [];
   const vanished: string[] = [];
+  const unseenKinds: string[] = [];
   for (const key of keys) {
     const price = entry.prices[key]!;
     const o = seen.get(key);
     const planned = due.get(key);
+    if (!o && !ctx.unitsRead.has(price.unit)) {
+      // No document this run prices anything per this unit: the key is not seen, which says nothing about it.
+      unseenKinds.push(key);
+      continue;
+    }
     if (!o) {
       vanished.push(key);
       if (planned) scheduled.push(lapse(planned, price.usd, "the page no longer shows this price at all"));
@@ -222,8 +257,15 @@ function diffEntry(entry: ModelEntry, observed: readonly Seen[], ctx: EntryConte
     if (!o || !sameMoney(o.usd, planned.usd)) scheduled.push(lapse(planned, undefined, o ? `the page says $${o.usd}` : "the page does not show it"));
   }
 
-  if (ctx.unreadSources.length > 0 || disagreements.length > 0) {
+  if (ctx.unreadSources.length > 0 || disagreements.length > 0 || unseenKinds.length > 0) {
+    const units = [...new Set(unseenKinds.map((k) => entry.prices[k]!.unit))];
     const why = [
+      // Said only when no unread source explains it: the source that prices this unit may simply not have run.
+      ...(unseenKinds.length > 0 && ctx.unreadSources.length === 0
+        ? [
+            `no document of ${ctx.covering.join(", ") || "its sources"} prices anything per ${units.join(" or per ")} this run, so ${unseenKinds.join(", ")} could not be checked (is the source that shows them named in the entry's sources?)`,
+          ]
+        : []),
       ...ctx.unreadSources.map((s) =>
         ctx.refused.has(s)
           ? `${s} was held back (its page lost most of its models), so the prices it covers were not judged`
@@ -231,7 +273,7 @@ function diffEntry(entry: ModelEntry, observed: readonly Seen[], ctx: EntryConte
       ),
       ...disagreements.map((d) => `two documents disagree: ${d}`),
     ];
-    return incomplete(vanished, why, changes);
+    return incomplete([...vanished, ...unseenKinds].sort(comparePriceKeys), why, changes);
   }
 
   const fresh = [...seen.values()].filter((o) => !(o.price in entry.prices)).sort((a, b) => comparePriceKeys(a.price, b.price));
@@ -300,8 +342,19 @@ function diffEntry(entry: ModelEntry, observed: readonly Seen[], ctx: EntryConte
   }
   scheduled.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : comparePriceKeys(a.price, b.price)));
 
-  const review = changes.length > 0 || retired.length > 0 || scheduled.some((s) => s.kind !== "announce");
-  return { model: entry.id, outcome: review ? "changed" : "verified", changes, added, retired, scheduled, announced };
+  const multipliers = diffMultipliers(entry, ctx);
+  const review =
+    changes.length > 0 || retired.length > 0 || scheduled.some((s) => s.kind !== "announce") || multipliers.some((m) => m.kind !== "add");
+  return {
+    model: entry.id,
+    outcome: review ? "changed" : "verified",
+    changes,
+    added,
+    retired,
+    scheduled,
+    announced,
+    ...(multipliers.length > 0 ? { multipliers } : {}),
+  };
 
   function sourceShowing(unit: string): string | undefined {
     const counts = new Map<string, number>();
@@ -322,6 +375,42 @@ function diffEntry(entry: ModelEntry, observed: readonly Seen[], ctx: EntryConte
       ...(source ? { source } : {}),
     };
   }
+}
+
+/**
+ * The entry's multipliers against the ones its sources' pages state: a new one proposed, another factor a change,
+ * one its source (read fine this run) no longer states proposed for removal. A multiplier whose source was not
+ * read is not judged. Two sources stating one name with different factors: neither is proposed, both reported.
+ */
+function diffMultipliers(entry: ModelEntry, ctx: EntryContext): MultiplierChange[] {
+  const out: MultiplierChange[] = [];
+  const stated = new Map<string, SeenMultiplier>();
+  // A multiplier stated for this model wins over the same name stated for every model of the vendor.
+  for (const m of [...ctx.multipliers].sort((a, b) => (a.model ? 1 : 0) - (b.model ? 1 : 0))) stated.set(m.name, m);
+  const held = entry.multipliers ?? {};
+  for (const [name, m] of [...stated].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const before = held[name];
+    const shown = { source: m.source, ...(m.document ? { document: m.document } : {}), evidence: m.sentence };
+    if (!before) out.push({ kind: "add", name, new: m.factor, sentence: m.sentence, ...shown });
+    else if (!sameMoney(before.factor, m.factor)) {
+      const guard = guardOf({ old: before.factor, new: m.factor });
+      out.push({ kind: "change", name, old: before.factor, new: m.factor, sentence: m.sentence, ...(guard ? { guard } : {}), ...shown });
+    }
+  }
+  for (const [name, before] of Object.entries(held).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (stated.has(name)) continue;
+    const source = before.source ?? ctx.covering[0];
+    if (!source || !ctx.covering.includes(source)) continue;
+    out.push({
+      kind: "vanish",
+      name,
+      old: before.factor,
+      sentence: before.sentence,
+      guard: `${source} no longer states the ${name} multiplier (${before.factor}×): dropped from the vendor's terms, or reworded?`,
+      source,
+    });
+  }
+  return out;
 }
 
 /** Whether `fresh` is a new form of the retired key `old`: same tier and dimension, another condition (or another size of the same image quality). */

@@ -1,4 +1,13 @@
-import type { EntryDiff, PriceAdded, PriceChange, PriceRetired, ProposingDiff, ScheduledChange, SourceDiff } from "../../schemas/diff.ts";
+import type {
+  EntryDiff,
+  MultiplierChange,
+  PriceAdded,
+  PriceChange,
+  PriceRetired,
+  ProposingDiff,
+  ScheduledChange,
+  SourceDiff,
+} from "../../schemas/diff.ts";
 
 /** What one source proposes for one entry: the entry's proposals its pages gave (or, for a retired key, its silence). */
 export interface EntryProposals {
@@ -8,6 +17,7 @@ export interface EntryProposals {
   added: PriceAdded[];
   retired: PriceRetired[];
   scheduled: ScheduledChange[];
+  multipliers: MultiplierChange[];
 }
 
 export function isProposing(e: EntryDiff): e is ProposingDiff {
@@ -18,13 +28,21 @@ export function isProposing(e: EntryDiff): e is ProposingDiff {
 export function proposalsOf(diff: SourceDiff): EntryProposals[] {
   return diff.entries.filter(isProposing).flatMap((e) => {
     const mine = <T extends { source?: string }>(items: readonly T[]) => items.filter((i) => i.source === diff.source);
-    const p = { model: e.model, outcome: e.outcome, changes: mine(e.changes), added: mine(e.added), retired: mine(e.retired), scheduled: mine(e.scheduled) };
+    const p = {
+      model: e.model,
+      outcome: e.outcome,
+      changes: mine(e.changes),
+      added: mine(e.added),
+      retired: mine(e.retired),
+      scheduled: mine(e.scheduled),
+      multipliers: mine(e.multipliers ?? []),
+    };
     return proposalCount(p) > 0 ? [p] : [];
   });
 }
 
-export function proposalCount(p: Pick<EntryProposals, "changes" | "added" | "retired" | "scheduled">): number {
-  return p.changes.length + p.added.length + p.retired.length + p.scheduled.length;
+export function proposalCount(p: Pick<EntryProposals, "changes" | "added" | "retired" | "scheduled"> & { multipliers?: readonly MultiplierChange[] }): number {
+  return p.changes.length + p.added.length + p.retired.length + p.scheduled.length + (p.multipliers?.length ?? 0);
 }
 
 /** The entry is priced in a new shape: keys retired with others in their place. */
@@ -44,17 +62,22 @@ export interface ProposalCounts {
   retired: number;
   /** Scheduled prices proposed, withdrawn or lapsed. */
   scheduled: number;
+  /** Multipliers proposed, changed or gone. */
+  multipliers: number;
 }
 
 /** The counts of one source's own proposals (`proposalsOf`): an entry two sources cover counts for each only what it proposes. */
-export function countProposals(proposals: readonly Pick<EntryProposals, "changes" | "added" | "retired" | "scheduled">[]): ProposalCounts {
-  const counts: ProposalCounts = { changed: 0, reshaped: 0, added: 0, retired: 0, scheduled: 0 };
+export function countProposals(
+  proposals: readonly (Pick<EntryProposals, "changes" | "added" | "retired" | "scheduled"> & { multipliers?: readonly MultiplierChange[] })[],
+): ProposalCounts {
+  const counts: ProposalCounts = { changed: 0, reshaped: 0, added: 0, retired: 0, scheduled: 0, multipliers: 0 };
   for (const e of proposals) {
     if (e.changes.length > 0) counts.changed++;
     if (isRestructured(e)) counts.reshaped++;
     counts.added += e.added.length;
     counts.retired += e.retired.length;
     counts.scheduled += e.scheduled.length;
+    counts.multipliers += e.multipliers?.length ?? 0;
   }
   return counts;
 }

@@ -32,6 +32,8 @@ export type PassRule = keyof typeof PASS_RULES;
 /** One amount as a document states it: its value in USD and the words around it (where a reader finds it). */
 export interface StatedAmount {
   usd: number;
+  /** As written: `$0.75`. */
+  written: string;
   around: string;
 }
 
@@ -59,7 +61,7 @@ export function amountsStatedIn(body: string): StatedAmount[] {
     if (usd === undefined) continue;
     const start = Math.max(0, m.index - 40);
     const end = Math.min(text.length, m.index + m[0].length + 40);
-    out.push({ usd, around: `${start > 0 ? "…" : ""}${text.slice(start, end).trim()}${end < text.length ? "…" : ""}` });
+    out.push({ usd, written: m[0].trim(), around: `${start > 0 ? "…" : ""}${text.slice(start, end).trim()}${end < text.length ? "…" : ""}` });
   }
   return out;
 }

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { PriceChange, SourceDiff, UntrackedModel } from "../../schemas/diff.ts";
 import type { ModelEvidence } from "../../schemas/evidence.ts";
+import type { AmountAccounting } from "../../schemas/observation.ts";
+import { perUnitText, type Unit } from "../../schemas/price-key.ts";
 import { ModelId, type ModelEntry } from "../../schemas/model-entry.ts";
 import { type EntryProposals, isRestructured, proposalsOf } from "../diff/proposals.ts";
 import { escapeMarkdown, formatPercent, formatUsd, quotePageText } from "./markdown.ts";
@@ -25,6 +27,8 @@ export interface PageEvidence {
   runDir?: string;
   /** Screenshots and charts saved for the changed models, paths relative to the run directory. */
   artifacts?: ModelEvidence[];
+  /** Per document: the amounts it states and where each went (read, passed over by a rule, unread). */
+  accounting?: AmountAccounting[];
 }
 
 export interface DocumentEvidence {
@@ -85,6 +89,7 @@ export function renderPullRequest(
           p.added.map((a) => ["+", a.price, a.usd]),
           p.retired.map((r) => ["-", r.price]),
           p.scheduled.map((s) => [s.kind, s.price, s.usd, s.effectiveFrom]),
+          p.multipliers.map((m) => [m.kind, m.name, m.new ?? null]),
         ]),
       ),
     )
@@ -94,6 +99,9 @@ export function renderPullRequest(
     ...p.changes.flatMap((c) => (c.guard ? [{ model: p.model, price: c.price, what: `${formatUsd(c.old)} → ${formatUsd(c.new)}`, guard: c.guard }] : [])),
     ...p.added.flatMap((a) => (a.guard ? [{ model: p.model, price: a.price, what: `new at ${formatUsd(a.usd)}`, guard: a.guard }] : [])),
     ...p.retired.filter((r) => r.replacedBy.length === 0).map((r) => ({ model: p.model, price: r.price, what: `${formatUsd(r.usd)} retired`, guard: r.guard })),
+    ...p.multipliers.flatMap((m) =>
+      m.guard ? [{ model: p.model, price: `${m.name} multiplier`, what: m.kind === "vanish" ? `${m.old}× gone` : `${m.old}× → ${m.new}×`, guard: m.guard }] : [],
+    ),
   ]);
   const reshaped = proposals.filter(isRestructured);
   const lapsed = proposals.flatMap((p) => p.scheduled.filter((s) => s.kind === "lapse").map((s) => ({ model: p.model, s })));
@@ -137,6 +145,7 @@ export function renderPullRequest(
   } else {
     lines.push(`- Source: ${page.url}`, `- Captured: ${page.fetchedAt} · sha256 \`${page.sha256}\``);
   }
+  lines.push(...accountingLines(page.accounting, page.documents));
   // Everything that differs from run to run stays on this one line (publish.ts ignores it when comparing bodies).
   if (page.runUrl) lines.push(`- Stored page, screenshot and run report: ${page.runUrl} (the run's artifact holds the files named below)`);
   else if (page.runDir) lines.push(`- Stored page, screenshot and run report: in the run directory \`${page.runDir}\` (files below are relative to it)`);
@@ -158,6 +167,12 @@ export function renderPullRequest(
       if (s.kind === "announce") lines.push(`| \`${s.price}\` (${unitText(s.unit)}) | ${now} | from ${s.effectiveFrom}: ${formatUsd(s.usd)} | scheduled${s.current !== undefined ? `, ${formatPercent(percentOf(s.current, s.usd))}` : ""} |`);
       else lines.push(`| \`${s.price}\` (${unitText(s.unit)}) | from ${s.effectiveFrom}: ${formatUsd(s.usd)} | ${now} | ${s.kind === "withdraw" ? "announcement withdrawn" : "lapsed ⚠️"} |`);
     }
+    for (const m of p.multipliers) {
+      const old = m.old !== undefined ? `${m.old}×` : "—";
+      const next = m.new !== undefined ? `${m.new}×` : "—";
+      const what = m.kind === "add" ? "new multiplier" : m.kind === "vanish" ? "no longer stated ⚠️" : `${formatPercent(percentOf(m.old!, m.new!))}${m.guard ? " ⚠️" : ""}`;
+      lines.push(`| \`${m.name}\` (multiplier of the standard prices) | ${old} | ${next} | ${what} |`);
+    }
     lines.push("", ...quotedRows(p, page), ...withdrawals(p), ...artifactLines(p.changes, page.artifacts?.find((a) => a.model === p.model)), "");
   }
 
@@ -178,9 +193,10 @@ function titleOf(source: string, proposals: readonly EntryProposals[], reshaped:
   const review = careful ? " (needs careful review)" : "";
   const one = proposals.length === 1 ? proposals[0]!.model.split("/")[1] : undefined;
   if (reshaped > 0) return `${source}: restructured prices ${one ? `of ${one}` : `of ${reshaped} model(s)`}${review}`;
-  const kinds = new Set(proposals.flatMap((p) => [...(p.changes.length ? ["change"] : []), ...(p.added.length ? ["new"] : []), ...(p.retired.length ? ["retired"] : []), ...(p.scheduled.length ? ["scheduled"] : [])]));
-  const what = kinds.size === 1 && kinds.has("new") ? "new prices" : kinds.size === 1 && kinds.has("scheduled") ? "scheduled prices" : kinds.size === 1 && kinds.has("retired") ? "retired prices" : "price changes";
+  const kinds = new Set(proposals.flatMap((p) => [...(p.changes.length ? ["change"] : []), ...(p.added.length ? ["new"] : []), ...(p.retired.length ? ["retired"] : []), ...(p.scheduled.length ? ["scheduled"] : []), ...(p.multipliers.length ? ["multiplier"] : [])]));
+  const what = kinds.size === 1 && kinds.has("multiplier") ? "multipliers" : kinds.size === 1 && kinds.has("new") ? "new prices" : kinds.size === 1 && kinds.has("scheduled") ? "scheduled prices" : kinds.size === 1 && kinds.has("retired") ? "retired prices" : "price changes";
   if (one) return `${source}: ${one} ${what === "price changes" ? "price change" : what}${review}`;
+  if (what === "multipliers") return `${source}: multipliers for ${proposals.length} models${review}`;
   return `${source}: ${what} for ${proposals.length} models${review}`;
 }
 
@@ -191,12 +207,28 @@ function summaryOf(proposals: readonly EntryProposals[]): string {
     ...n(proposals.reduce((k, p) => k + p.added.length, 0), "price(s) the catalog does not hold"),
     ...n(proposals.reduce((k, p) => k + p.retired.length, 0), "catalog price(s) no longer shown"),
     ...n(proposals.reduce((k, p) => k + p.scheduled.length, 0), "change(s) to scheduled prices"),
+    ...n(proposals.reduce((k, p) => k + p.multipliers.length, 0), "change(s) to multipliers"),
   ];
   return `${parts.join(", ")} for ${proposals.length} model(s)`;
 }
 
-function unitText(unit: string): string {
-  return unit === "image" ? "per image" : "per 1M tokens";
+function unitText(unit: Unit): string {
+  return perUnitText(unit);
+}
+
+/**
+ * One line per document whose amounts were not all read: how many it states, how many were read, passed over
+ * (by which rule) and left unread, so a reviewer knows what the reading did not cover.
+ */
+export function accountingLines(accounting: readonly AmountAccounting[] | undefined, documents?: readonly DocumentEvidence[]): string[] {
+  const lines = (accounting ?? []).flatMap((a) => {
+    const passed = a.passedOver.reduce((n, p) => n + p.amounts, 0);
+    if (passed === 0 && a.unread === 0) return [];
+    const name = a.document ? (documents?.find((d) => d.url === a.document)?.name ?? a.document) : "the page";
+    const rules = a.passedOver.map((p) => `${p.rule} ${p.amounts}`).join(", ");
+    return [`- Amounts on ${name}: ${a.seen} stated, ${a.read} read, ${passed} passed over${rules ? ` (${rules})` : ""}, ${a.unread} unread`];
+  });
+  return lines;
 }
 
 function percentOf(old: number, next: number): number | null {
@@ -209,7 +241,12 @@ function percentOf(old: number, next: number): number | null {
  * span), so it is easy to check that nothing in it is live.
  */
 function quotedRows(p: EntryProposals, page: PageEvidence): string[] {
-  const shown = [...p.changes, ...p.added, ...p.scheduled.filter((s) => s.kind === "announce")];
+  const shown = [
+    ...p.changes,
+    ...p.added,
+    ...p.scheduled.filter((s) => s.kind === "announce"),
+    ...p.multipliers.filter((m) => m.kind !== "vanish").map((m) => ({ ...m, price: `${m.name} multiplier` })),
+  ];
   const byDocument = new Map<string, Map<string, string[]>>();
   for (const c of shown) {
     const doc = c.document ?? page.url;

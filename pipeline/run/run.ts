@@ -27,7 +27,7 @@ import { LockHeld, RunLock } from "./lock.ts";
 import { nextStepForProblem, nextStepForSource, type SourceFailure } from "./next-step.ts";
 import type { RunEvent } from "./progress.ts";
 import { renderStepSummary } from "./summary.ts";
-import { progressLineRenderer, renderErrorLine, renderSummaryTable, renderUntracked } from "./terminal.ts";
+import { progressLineRenderer, renderAccounting, renderErrorLine, renderSummaryTable, renderUntracked } from "./terminal.ts";
 
 export interface RunOptions {
   /** The git checkout the run works in; `origin` is where it publishes. */
@@ -192,6 +192,9 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
     const colour = options.colour ?? false;
     if (printed > 0) out("");
     for (const line of renderSummaryTable(report, colour)) out(line);
+    const accounting = renderAccounting(report, colour);
+    if (accounting.length > 0) out("");
+    for (const line of accounting) out(line);
     const untracked = renderUntracked(report, colour);
     if (untracked.length > 0) out("");
     for (const line of untracked) out(line);
@@ -276,7 +279,7 @@ interface ReadContext {
 async function readSource(source: PricingSource, covered: ModelEntry[], ctx: ReadContext): Promise<SourceOutcome> {
   const t0 = performance.now();
   const several = readsSeveralDocuments(source);
-  const zero = { observations: 0, covered: covered.length, verified: 0, changed: 0, incomplete: 0, missing: 0, untracked: 0, reshaped: 0, added: 0, retired: 0, scheduled: 0 };
+  const zero = { observations: 0, covered: covered.length, verified: 0, changed: 0, incomplete: 0, missing: 0, untracked: 0, reshaped: 0, added: 0, retired: 0, scheduled: 0, multipliers: 0 };
   const base = { source: source.id, url: source.url, problems: [] as SourceReport["problems"], counts: zero };
   const failing = (status: "failed" | "partial", why: SourceFailure): SourceOutcome["failure"] => {
     const nextStep = nextStepForSource(why, { sourceId: source.id, sourceModule: sourceModuleOf(source), replaying: ctx.replaying });
@@ -401,6 +404,7 @@ async function readSource(source: PricingSource, covered: ModelEntry[], ctx: Rea
     ...reportedPages(pages, several),
     counts,
     problems: [...extraction.problems],
+    ...(extraction.accounting ? { accounting: extraction.accounting } : {}),
     timings,
   };
   const start = pages[0]!.page;
@@ -410,6 +414,7 @@ async function readSource(source: PricingSource, covered: ModelEntry[], ctx: Rea
     sha256: start.sha256,
     ...(several ? { documents: pages.map((p) => ({ name: p.document.name, url: p.document.url, fetchedAt: p.page.fetchedAt, sha256: p.page.sha256 })) } : {}),
     ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),
+    ...(extraction.accounting ? { accounting: extraction.accounting } : {}),
   };
   return { source, covered, report, failure, pages, evidence, ...(extraction.status === "ok" ? { extraction } : {}) };
 }

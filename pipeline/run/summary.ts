@@ -31,6 +31,17 @@ export function renderStepSummary(report: RunReport): string {
     const pr = s.pullRequest ? `${s.pullRequest.action}${s.pullRequest.url ? ` [#${s.pullRequest.number}](${s.pullRequest.url})` : ""}` : "";
     lines.push(`| ${s.source} | ${s.status} | ${counts.join(" | ")} | ${formatDuration(s.timings.totalMs)} | ${pr} |`);
   }
+  const accounting = report.sources.flatMap((s) =>
+    (s.accounting ?? []).flatMap((a) => {
+      const passed = a.passedOver.reduce((n, p) => n + p.amounts, 0);
+      if (passed === 0 && a.unread === 0) return [];
+      const rules = a.passedOver.map((p) => `${p.rule} ${p.amounts}`).join(", ");
+      return [`| ${s.source} | ${a.document ?? "page"} | ${a.seen} | ${a.read} | ${passed}${rules ? ` (${rules})` : ""} | ${a.unread} |`];
+    }),
+  );
+  if (accounting.length > 0) {
+    lines.push("", "| Source | Document | Amounts stated | Read | Passed over (rule) | Unread |", "| --- | --- | ---: | ---: | --- | ---: |", ...accounting);
+  }
   if (report.verification) {
     lines.push("", `Verified ${report.verification.entries.length} entries${report.verification.commit ? ` in ${report.verification.commit.slice(0, 7)}` : ""}.`);
   }

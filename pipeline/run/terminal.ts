@@ -77,6 +77,7 @@ export function renderProgressLine(event: RunEvent, options: LineOptions): strin
         ...(c.added > 0 ? [`${c.added} new price(s)`] : []),
         ...(c.retired > 0 ? [`${c.retired} retired`] : []),
         ...(c.scheduled > 0 ? [`${c.scheduled} scheduled`] : []),
+        ...(c.multipliers > 0 ? [`${c.multipliers} multiplier(s)`] : []),
       ];
       return `${prefix(event.source)}  diff: ${c.verified} verified, ${c.changed} changed, ${shape.map((x) => `${x}, `).join("")}${c.incomplete} incomplete, ${c.missing} missing, ${c.untracked} untracked`;
     }
@@ -164,6 +165,24 @@ export function renderUntracked(report: RunReport, colour: boolean): string[] {
       return `  ${oneLine(u.model).padEnd(width)}  ${u.sources.join(", ").padEnd(sourceWidth)}  ${seen}`;
     }),
   ];
+}
+
+/**
+ * Per source and document, where not every dollar amount was read: how many it states, read, passed over (by
+ * which rule) and unread. Nothing when every amount of every document was read.
+ */
+export function renderAccounting(report: RunReport, colour: boolean): string[] {
+  const lines = report.sources.flatMap((s) =>
+    (s.accounting ?? []).flatMap((a) => {
+      const passed = a.passedOver.reduce((n, p) => n + p.amounts, 0);
+      if (passed === 0 && a.unread === 0) return [];
+      const doc = a.document ? ` ${a.document}` : "";
+      const rules = a.passedOver.map((p) => `${p.rule} ${p.amounts}`).join(", ");
+      const unread = a.unread > 0 ? paint("red", `${a.unread} unread`, colour) : "0 unread";
+      return [`  ${s.source}${doc}: ${a.seen} stated, ${a.read} read, ${passed} passed over${rules ? ` (${rules})` : ""}, ${unread}`];
+    }),
+  );
+  return lines.length === 0 ? [] : [paint("bold", "amounts on the pages (stated, read, passed over by rule, unread)", colour), ...lines];
 }
 
 /** Page text must not break the one-line-per-event rule. */

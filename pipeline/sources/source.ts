@@ -194,7 +194,7 @@ export class ExtractionBuilder {
   accountFor(body: string): void {
     const stated = amountsStatedIn(body);
     const passedOver = new Map<PassRule, number>();
-    const unread: string[] = [];
+    const unread: { written: string; around: string }[] = [];
     let read = 0;
     for (const amount of stated) {
       const key = amountKey(amount.usd);
@@ -204,18 +204,21 @@ export class ExtractionBuilder {
       }
       const rule = [...this.passed].find(([, p]) => p.amounts.has(key))?.[0];
       if (rule) passedOver.set(rule, (passedOver.get(rule) ?? 0) + 1);
-      else unread.push(amount.around);
+      else unread.push(amount);
     }
-    const places = new Map<string, number>(); // the same words around an amount, stated twice, listed once
-    for (const around of unread) places.set(around, (places.get(around) ?? 0) + 1);
-    const shown = [...places].slice(0, MAX_UNREAD_LISTED);
-    for (const [around, times] of shown) {
-      this.problem(
-        `an amount the page states${times > 1 ? ` (${times} times)` : ""} is read into no price and passed over by no rule: "${around}"`,
-        "amount not accounted for",
-      );
+    // The same amount in the same words, stated twice (a repeated tab), is listed once.
+    const places = new Map<string, { written: string; around: string; times: number }>();
+    for (const u of unread) {
+      const key = `${u.written}\u0000${u.around}`;
+      const seen = places.get(key);
+      if (seen) seen.times++;
+      else places.set(key, { ...u, times: 1 });
     }
-    const more = [...places].slice(MAX_UNREAD_LISTED).reduce((n, [, times]) => n + times, 0);
+    const shown = [...places.values()].slice(0, MAX_UNREAD_LISTED);
+    for (const { written, around, times } of shown) {
+      this.problem(`${written}${times > 1 ? ` (stated ${times} times)` : ""} is read into no price and passed over by no rule`, `"${around}"`);
+    }
+    const more = [...places.values()].slice(MAX_UNREAD_LISTED).reduce((n, p) => n + p.times, 0);
     if (more > 0) this.problem(`${more} more amounts are read into no price and passed over by no rule`, "amounts not accounted for");
     this.accounting.push({
       seen: stated.length,

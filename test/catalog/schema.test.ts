@@ -90,9 +90,18 @@ describe("price keys", () => {
     "image:low:1024x1024",
     "image:hd:1024x1792",
     "image",
+    "image:2k",
+    "audio_input",
+    "video_per_second:720p",
+    "batch/video_per_second",
+    "audio_input_per_minute",
+    "transcription_per_hour@streaming",
+    "output_per_1m_characters",
+    "ocr_per_page",
+    "search_per_request@high_context",
   ])("accepts %s", (key) => expect(PriceKey.safeParse(key).success).toBe(true));
 
-  it.each(["Input", "standard/input", "batch/", "input@", "image:low", "image:low:1024", "output@over 200k", "tokens"])(
+  it.each(["Input", "standard/input", "batch/", "input@", "image:low", "image:low:1024", "output@over 200k", "tokens", "video_per_day", "per_second", "video_per_second:"])(
     "rejects %s",
     (key) => expect(PriceKey.safeParse(key).success).toBe(false),
   );
@@ -102,6 +111,20 @@ describe("price keys", () => {
     expect(unitOf("image_output")).toBe("1M tokens");
     expect(unitOf("image:medium:1024x1536")).toBe("image");
     expect(unitOf("image")).toBe("image");
+    expect(unitOf("image:2k")).toBe("image");
+    expect(unitOf("video_per_second:1080p")).toBe("second");
+    expect(unitOf("batch/audio_output_per_minute")).toBe("minute");
+    expect(unitOf("transcription_per_hour")).toBe("hour");
+    expect(unitOf("input_per_1m_characters")).toBe("1M characters");
+    expect(unitOf("ocr_per_page")).toBe("page");
+    expect(unitOf("search_per_request")).toBe("request");
+    expect(unitOf("audio_output")).toBe("1M tokens");
+  });
+
+  it("refuses a price whose unit is not its key's", () => {
+    const bad = structuredClone(example);
+    bad.prices["video_per_second:720p"] = { usd: 0.05, unit: "minute" };
+    expect(issuesOf(bad).join("\n")).toMatch(/unit of video_per_second:720p must be "second"/);
   });
 
   it("orders keys the way a reader expects: standard tier first, input before output", () => {

@@ -15,7 +15,7 @@ import { formatSeenPrices, listUntracked } from "../../pipeline/run/untracked.ts
 import { RunReport, type SourceReport } from "../../schemas/run-report.ts";
 
 const ANSI = /\u001b\[/;
-const counts = (c: Partial<SourceReport["counts"]> = {}) => ({ observations: 0, covered: 0, verified: 0, changed: 0, incomplete: 0, missing: 0, untracked: 0, reshaped: 0, added: 0, retired: 0, scheduled: 0, ...c });
+const counts = (c: Partial<SourceReport["counts"]> = {}) => ({ observations: 0, covered: 0, verified: 0, changed: 0, incomplete: 0, missing: 0, untracked: 0, reshaped: 0, added: 0, retired: 0, scheduled: 0, multipliers: 0, ...c });
 const timings = (totalMs: number) => ({ fetchMs: totalMs, extractMs: 0, totalMs });
 const seen = (price: string, usd: number, unit: "1M tokens" | "image" = "1M tokens") => ({ price, unit, usd });
 
