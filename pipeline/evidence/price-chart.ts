@@ -5,7 +5,7 @@
  */
 import type { PriceAdded, PriceChange, PriceRetired } from "../../schemas/diff.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
-import type { Unit } from "../../schemas/price-key.ts";
+import { perUnitText, type Unit } from "../../schemas/price-key.ts";
 import { formatUsd } from "../publish/markdown.ts";
 
 const WIDTH = 640;
@@ -120,7 +120,7 @@ export function priceHistoryChart(entry: ModelEntry, changes: readonly ChartedPr
     const plotBottom = plotTop + PLOT;
     const max = niceCeil(Math.max(...steps.map((s) => s.usd)) * 1.15);
     const y = (usd: number) => plotBottom - (usd / max) * PLOT;
-    const unit = change.unit === "image" ? "USD per image" : "USD per 1M tokens";
+    const unit = `USD ${perUnitText(change.unit)}`;
     out.push(
       `<g class="series" data-price="${escapeXml(change.price)}">`,
       `<text x="${LEFT}" y="${top + 13}" font-weight="600" fill="#1f2328">${escapeXml(change.price)} <tspan font-weight="400" fill="#59636e">(${unit})</tspan></text>`,
