@@ -230,6 +230,15 @@ program
   });
 
 program
+  .command("announce")
+  .description("after a nightly run: open, update or close the one rolling issue that says the night failed")
+  .requiredOption("--run-dir <dir>", "the run's directory (it holds report.json)")
+  .action(async (flags: import("./publish/announce-command.ts").AnnounceFlags) => {
+    const { announceCommand } = await import("./publish/announce-command.ts");
+    process.exitCode = await announceCommand(flags, { out: (line) => console.log(line), err: (line) => console.error(line), env: process.env });
+  });
+
+program
   .command("schema")
   .description(`regenerate ${JSON_SCHEMA_PATH} from the zod schema`)
   .option("--check", "exit 1 if the committed file is out of date")

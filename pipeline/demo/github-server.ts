@@ -90,7 +90,24 @@ export interface LabelRecord {
   description: string | null;
 }
 
+/** An issue that is not a pull request (GitHub numbers both from one sequence). */
+export interface IssueRecord {
+  number: number;
+  id: number;
+  title: string;
+  body: string | null;
+  state: "open" | "closed";
+  state_reason: "completed" | "not_planned" | "reopened" | null;
+  labels: string[];
+  user: string;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
 export interface GitHubState {
+  /** Plain issues (the rolling failure issue). */
+  issues: IssueRecord[];
   pulls: PullRecord[];
   comments: CommentRecord[];
   /** Repository labels (created explicitly or by adding a new label to an issue). */
@@ -309,6 +326,9 @@ class OpenApi {
     // Formats the description uses that ajv-formats does not know (e.g. `repo.nwo`) are accepted as is.
     const formats = new Set<string>();
     collectFormats(doc, formats);
+    // OpenAPI 3.0's `nullable` beside an `allOf`/`anyOf` with no `type` of its own (the issue schema's
+    // `milestone`, `pull_request` …) is an error to ajv; such a schema already admits what its parts admit.
+    dropUntypedNullable(doc);
     for (const format of formats) {
       if (!(format in this.ajv.formats)) this.ajv.addFormat(format, true);
     }
@@ -479,6 +499,23 @@ function jsonSchemaOf(content: unknown): JsonObject | undefined {
   return undefined;
 }
 
+function dropUntypedNullable(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) dropUntypedNullable(item);
+  } else if (isObject(value)) {
+    if ("nullable" in value && !("type" in value)) {
+      const parts = (value.allOf ?? value.anyOf ?? value.oneOf) as unknown;
+      // Keep null allowed: wrap the composition as "this, or null".
+      if (Array.isArray(parts) && value.nullable === true) {
+        const { nullable: _n, ...rest } = value;
+        for (const k of Object.keys(value)) delete value[k];
+        Object.assign(value, { anyOf: [rest, { type: "null" }] });
+      } else delete value.nullable;
+    }
+    for (const item of Object.values(value)) dropUntypedNullable(item);
+  }
+}
+
 function collectFormats(value: unknown, into: Set<string>): void {
   if (Array.isArray(value)) {
     for (const item of value) collectFormats(item, into);
@@ -641,7 +678,7 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
   const timestamp = () => clock().toISOString().replace(/\.\d{3}Z$/, "Z");
   const startedAt = timestamp();
 
-  const state: GitHubState = { pulls: [], comments: [], labels: [] };
+  const state: GitHubState = { issues: [], pulls: [], comments: [], labels: [] };
   const requests: RecordedRequest[] = [];
   const violations: Violation[] = [];
   const unexpected: UnexpectedRequest[] = [];
@@ -893,11 +930,44 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
     };
   };
 
+  const issueObject = (issue: IssueRecord): JsonObject => {
+    const i = `${repoApi()}/issues/${issue.number}`;
+    return {
+      id: issue.id,
+      node_id: nodeId("I", issue.id),
+      url: i,
+      repository_url: repoApi(),
+      labels_url: `${i}/labels{/name}`,
+      comments_url: `${i}/comments`,
+      events_url: `${i}/events`,
+      html_url: `${htmlUrl}/issues/${issue.number}`,
+      number: issue.number,
+      state: issue.state,
+      // The description's enum for it has no null (although it is nullable): GitHub's open issues carry null.
+      ...(issue.state_reason ? { state_reason: issue.state_reason } : {}),
+      title: issue.title,
+      body: issue.body,
+      user: userObject(issue.user),
+      labels: issue.labels.map((name) => labelObject(ensureLabel(name))),
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      locked: false,
+      active_lock_reason: null,
+      comments: state.comments.filter((c) => c.issue_number === issue.number).length,
+      closed_at: issue.closed_at,
+      created_at: issue.created_at,
+      updated_at: issue.updated_at,
+      closed_by: null,
+      author_association: authorAssociation(issue.user),
+    };
+  };
+
   const commentObject = (comment: CommentRecord): JsonObject => ({
     id: comment.id,
     node_id: nodeId("IC", comment.id),
     url: `${repoApi()}/issues/comments/${comment.id}`,
-    html_url: `${htmlUrl}/pull/${comment.issue_number}#issuecomment-${comment.id}`,
+    html_url: `${htmlUrl}/${findIssue(comment.issue_number) ? "issues" : "pull"}/${comment.issue_number}#issuecomment-${comment.id}`,
     body: comment.body,
     user: userObject(comment.user),
     created_at: comment.created_at,
@@ -932,10 +1002,14 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
 
   const findPull = (number: number) => state.pulls.find((p) => p.number === number);
 
-  const issueNumber = (ctx: Context): PullRecord => {
-    const pr = findPull(Number(ctx.params.issue_number ?? ctx.params.pull_number));
-    if (!pr) throw notFound();
-    return pr;
+  const findIssue = (number: number) => state.issues.find((i) => i.number === number);
+
+  /** The pull request or plain issue an `issues/…` route names: both carry comments and labels. */
+  const issueNumber = (ctx: Context): PullRecord | IssueRecord => {
+    const n = Number(ctx.params.issue_number ?? ctx.params.pull_number);
+    const found = findPull(n) ?? findIssue(n);
+    if (!found) throw notFound();
+    return found;
   };
 
   /** `owner:branch` or `branch` → branch name in this repository, or undefined for another owner. */
@@ -974,7 +1048,7 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
     return list.map((l) => (isObject(l) ? String(l.name) : String(l)));
   };
 
-  const applyLabels = (pr: PullRecord, names: string[], replace: boolean) => {
+  const applyLabels = (pr: PullRecord | IssueRecord, names: string[], replace: boolean) => {
     const next = replace ? [] : [...pr.labels];
     for (const name of names) {
       const label = ensureLabel(name);
@@ -1098,6 +1172,69 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
       if (typeof input.maintainer_can_modify === "boolean") pr.maintainer_can_modify = input.maintainer_can_modify;
       pr.updated_at = timestamp();
       return { status: 200, body: await pullObject(pr, true) };
+    },
+
+    "issues/list-for-repo": async (ctx) => {
+      // Plain issues only: the pipeline never lists pull requests through this route (GitHub would add them).
+      const stateFilter = ctx.query.get("state") ?? "open";
+      const labels = (ctx.query.get("labels") ?? "").split(",").map((l) => l.trim().toLowerCase()).filter(Boolean);
+      const issues = state.issues
+        .filter((i) => stateFilter === "all" || i.state === stateFilter)
+        .filter((i) => labels.every((l) => i.labels.some((n) => n.toLowerCase() === l)))
+        .sort((a, b) => b.number - a.number);
+      const page = paginate(issues, ctx);
+      return { status: 200, body: page.items.map(issueObject), headers: page.headers };
+    },
+
+    "issues/create": async (ctx) => {
+      const input = bodyObject(ctx);
+      if (typeof input.title !== "string" || input.title.trim() === "") {
+        throw validationFailed([{ resource: "Issue", code: "missing_field", field: "title" }], "https://docs.github.com/rest/issues/issues#create-an-issue");
+      }
+      const now = timestamp();
+      const number = nextIssueNumber++;
+      const issue: IssueRecord = {
+        number,
+        id: 700000 + number,
+        title: input.title,
+        body: typeof input.body === "string" ? input.body : null,
+        state: "open",
+        state_reason: null,
+        labels: [],
+        user: login,
+        created_at: now,
+        updated_at: now,
+        closed_at: null,
+      };
+      applyLabels(issue, labelNames(input.labels ?? []), true);
+      state.issues.push(issue);
+      return { status: 201, body: issueObject(issue), headers: { location: `${repoApi()}/issues/${number}` } };
+    },
+
+    "issues/get": async (ctx) => {
+      const issue = findIssue(Number(ctx.params.issue_number));
+      if (!issue) throw notFound("https://docs.github.com/rest/issues/issues#get-an-issue");
+      return { status: 200, body: issueObject(issue) };
+    },
+
+    "issues/update": async (ctx) => {
+      const issue = findIssue(Number(ctx.params.issue_number));
+      if (!issue) throw notFound("https://docs.github.com/rest/issues/issues#update-an-issue");
+      const input = bodyObject(ctx);
+      if (typeof input.title === "string") issue.title = input.title;
+      if (typeof input.body === "string") issue.body = input.body;
+      if (input.state === "closed" && issue.state === "open") {
+        issue.state = "closed";
+        issue.closed_at = timestamp();
+        issue.state_reason = input.state_reason === "not_planned" ? "not_planned" : "completed";
+      } else if (input.state === "open" && issue.state === "closed") {
+        issue.state = "open";
+        issue.closed_at = null;
+        issue.state_reason = "reopened";
+      }
+      if (input.labels !== undefined) applyLabels(issue, labelNames(input.labels), true);
+      issue.updated_at = timestamp();
+      return { status: 200, body: issueObject(issue) };
     },
 
     "issues/list-comments": async (ctx) => {

@@ -1,5 +1,5 @@
 import { Octokit } from "@octokit/rest";
-import { type ForgePlatform, type PullRequest, PullRequestExists } from "./platform.ts";
+import { type ForgeIssues, type ForgePlatform, type Issue, type PullRequest, PullRequestExists } from "./platform.ts";
 
 export interface GitHubSettings {
   token: string;
@@ -20,7 +20,7 @@ export function gitHubSettingsFromEnv(env: NodeJS.ProcessEnv): GitHubSettings | 
   return { token, owner, repo, apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "") };
 }
 
-export class GitHubPlatform implements ForgePlatform {
+export class GitHubPlatform implements ForgePlatform, ForgeIssues {
   private readonly octokit: Octokit;
 
   constructor(private readonly settings: GitHubSettings) {
@@ -76,6 +76,37 @@ export class GitHubPlatform implements ForgePlatform {
     await call(`commenting on pull request #${number}`, () => this.octokit.rest.issues.createComment({ ...this.repo, issue_number: number, body: comment }));
     await call(`closing pull request #${number}`, () => this.octokit.rest.pulls.update({ ...this.repo, pull_number: number, state: "closed" }));
   }
+
+  async findOpenIssues(label: string): Promise<Issue[]> {
+    const { data } = await call(`listing open issues labelled ${label}`, () =>
+      this.octokit.rest.issues.listForRepo({ ...this.repo, state: "open", labels: label, per_page: 100 }),
+    );
+    // GitHub lists pull requests as issues too.
+    return data.filter((i) => !("pull_request" in i && i.pull_request)).map(toIssue).sort((a, b) => b.number - a.number);
+  }
+
+  async createIssue(issue: { title: string; body: string; labels: string[] }): Promise<Issue> {
+    const { data } = await call("opening the failure issue", () => this.octokit.rest.issues.create({ ...this.repo, ...issue }));
+    return toIssue(data);
+  }
+
+  async updateIssue(number: number, issue: { title: string; body: string }): Promise<void> {
+    await call(`updating issue #${number}`, () => this.octokit.rest.issues.update({ ...this.repo, issue_number: number, ...issue }));
+  }
+
+  async commentOnIssue(number: number, body: string): Promise<void> {
+    await call(`commenting on issue #${number}`, () => this.octokit.rest.issues.createComment({ ...this.repo, issue_number: number, body }));
+  }
+
+  async closeIssue(number: number): Promise<void> {
+    await call(`closing issue #${number}`, () =>
+      this.octokit.rest.issues.update({ ...this.repo, issue_number: number, state: "closed", state_reason: "completed" }),
+    );
+  }
+}
+
+function toIssue(issue: { number: number; html_url: string; title: string; body?: string | null }): Issue {
+  return { number: issue.number, url: issue.html_url, title: issue.title, body: issue.body ?? "" };
 }
 
 /**

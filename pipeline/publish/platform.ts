@@ -21,5 +21,23 @@ export interface ForgePlatform {
   closePullRequest(number: number, comment: string): Promise<void>;
 }
 
+/** A plain issue (not a pull request), as the rolling failure issue needs it. */
+export interface Issue {
+  number: number;
+  url: string;
+  title: string;
+  body: string;
+}
+
+/** The issue side of the forge: one rolling issue that announces failing nights. */
+export interface ForgeIssues {
+  /** Open issues carrying `label`, newest first. */
+  findOpenIssues(label: string): Promise<Issue[]>;
+  createIssue(issue: { title: string; body: string; labels: string[] }): Promise<Issue>;
+  updateIssue(number: number, issue: { title: string; body: string }): Promise<void>;
+  commentOnIssue(number: number, body: string): Promise<void>;
+  closeIssue(number: number): Promise<void>;
+}
+
 /** Another PR for this branch is already open (a concurrent run opened it between our lookup and create). */
 export class PullRequestExists extends Error {}

@@ -583,7 +583,7 @@ function printDryRun(healthy: Required<SourceOutcome>[], entries: ReadonlyMap<st
   }
 }
 
-function runUrlOf(env: NodeJS.ProcessEnv): string | undefined {
+export function runUrlOf(env: NodeJS.ProcessEnv): string | undefined {
   if (!env.GITHUB_RUN_ID || !env.GITHUB_REPOSITORY) return undefined;
   return `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
 }
