@@ -42,6 +42,11 @@ export const FetchedPage = z.strictObject({
   attempts: z.number().int().min(1),
   /** Wall time of the whole fetch, waits between retries included. */
   durationMs: z.number().int().nonnegative(),
+  /**
+   * Set when the page was replayed from a saved file (`--replay`), not fetched from the vendor: the file, and when
+   * that page was captured when anything says so. `fetchedAt` is then the time of the replay.
+   */
+  replayed: z.strictObject({ file: z.string().min(1), capturedAt: z.string().min(1).optional() }).optional(),
 });
 export type FetchedPage = z.infer<typeof FetchedPage>;
 

@@ -29,6 +29,7 @@ export const ReportedPage = z.object(
     sha256: true,
     file: true,
     screenshot: true,
+    replayed: true,
   }).shape,
 );
 

@@ -7,7 +7,7 @@
  * profile, whose per-image prices OpenAI's model page states differently.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { runPipeline } from "../run/run.ts";
@@ -39,12 +39,20 @@ export const DEMO_PAGES: Record<string, string> = {
   ),
 };
 
-/** Copy the demo's pages into a replay directory, in the layout `--replay` serves. */
+/**
+ * Copy the demo's pages into a replay directory, in the layout `--replay` serves, with `captures.json`: when each
+ * page was captured, from its fixture's name (`…__2026-08-13.md`; `__2026-08-21.est` is an estimate), so the PRs
+ * say which capture they replayed.
+ */
 export function writeDemoPages(dir: string, pages: Record<string, string> = DEMO_PAGES): void {
+  const captures: Record<string, string> = {};
   for (const [name, file] of Object.entries(pages)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     cpSync(path.join(REPO_ROOT, file), path.join(dir, name));
+    const m = /__(\d{4}-\d{2}(?:-\d{2})?)(\.est)?/.exec(path.basename(file));
+    if (m) captures[name] = `${m[1]}${m[2] ? " (estimated)" : ""}`;
   }
+  writeFileSync(path.join(dir, "captures.json"), `${JSON.stringify(captures, null, 2)}\n`);
 }
 
 /** The day the demo pretends to run on: after the newest page's capture. */

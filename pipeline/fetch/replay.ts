@@ -13,7 +13,45 @@ export interface ReplayServer {
    * reads several: `<dir>/<source-id>/<document>.<md|html>`); undefined only for a name that is not a file name.
    */
   urlFor(source: Pick<PricingSource, "id" | "format">, document?: Pick<SourceDocument, "name" | "format">): string | undefined;
+  /** Where a URL this server served came from, and when that page was captured (when anything says so). */
+  provenance(url: string): Replayed | undefined;
   close(): Promise<void>;
+}
+
+/** A page a replay served: the saved file, and when the page was captured from the vendor, when known. */
+export interface Replayed {
+  file: string;
+  /** `YYYY-MM-DD` or an ISO time: from `captures.json`, a stored run's `index.json`, or a `__YYYY-MM-DD` in the file name. */
+  capturedAt?: string;
+}
+
+/**
+ * When each saved page was captured: `<dir>/captures.json` (`{"<name>": "2026-08-13"}`, as the demo writes it) or
+ * the `pages/index.json` of the run that stored them (`fetchedAt`).
+ */
+async function capturesIn(roots: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const root of roots) {
+    const captures = await readFile(path.join(root, "captures.json"), "utf8").catch(() => undefined);
+    if (captures) {
+      try {
+        for (const [name, day] of Object.entries(JSON.parse(captures) as Record<string, unknown>)) if (typeof day === "string") out.set(name, day);
+      } catch {
+        // not ours: no capture days from it
+      }
+    }
+    const index = await readFile(path.join(root, "index.json"), "utf8").catch(() => undefined);
+    if (index) {
+      try {
+        for (const page of JSON.parse(index) as { file?: unknown; fetchedAt?: unknown }[]) {
+          if (typeof page.file === "string" && typeof page.fetchedAt === "string") out.set(page.file.replace(/^pages\//, ""), page.fetchedAt);
+        }
+      } catch {
+        // not a run's index
+      }
+    }
+  }
+  return out;
 }
 
 export interface ReplayOptions {
@@ -83,6 +121,7 @@ export async function startReplayServer(dir: string, options: ReplayOptions = {}
   });
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
+  const captures = await capturesIn(roots);
 
   return {
     origin,
@@ -93,6 +132,14 @@ export async function startReplayServer(dir: string, options: ReplayOptions = {}
       const exts = (document ?? source).format === "markdown" ? ["md", "html"] : ["html", "md"];
       const ext = exts.find((e) => roots.some((r) => existsSync(path.join(r, `${stem}.${e}`)))) ?? exts[0];
       return `${origin}/${stem}.${ext}`;
+    },
+    provenance(url) {
+      if (!url.startsWith(`${origin}/`)) return undefined;
+      const name = decodeURIComponent(url.slice(origin.length + 1));
+      const root = roots.find((r) => existsSync(path.join(r, name)));
+      if (!root) return undefined;
+      const capturedAt = captures.get(name) ?? /__(\d{4}-\d{2}-\d{2})/.exec(name)?.[1];
+      return { file: path.join(root, name), ...(capturedAt ? { capturedAt } : {}) };
     },
     close() {
       return new Promise<void>((resolve) => {

@@ -203,7 +203,9 @@ async function publishSource(input: PublishInput, source: SourceToPublish): Prom
  * edit of the PR every night (reviewers get notified of edits).
  */
 function sameBody(a: string, b: string): boolean {
-  const stable = (body: string) => body.replace(/^- Captured: \S+/m, "- Captured:").replace(/^- Stored page, screenshot and run report: .*$/m, "");
+  // Fetch and replay times differ on every run; the run's own links too.
+  const stable = (body: string) =>
+    body.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, "<time>").replace(/^- Stored page, screenshot and run report: .*$/m, "");
   return stable(a) === stable(b);
 }
 

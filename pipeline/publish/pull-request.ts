@@ -29,6 +29,14 @@ export interface PageEvidence {
   artifacts?: ModelEvidence[];
   /** Per document: the amounts it states and where each went (read, passed over by a rule, unread). */
   accounting?: AmountAccounting[];
+  /** Set when the page was replayed from a saved file, not fetched from the vendor. */
+  replayed?: Replayed;
+}
+
+/** A replayed page: the saved file it came from, and when that page was captured from the vendor, when known. */
+export interface Replayed {
+  file: string;
+  capturedAt?: string;
 }
 
 export interface DocumentEvidence {
@@ -36,6 +44,7 @@ export interface DocumentEvidence {
   url: string;
   fetchedAt: string;
   sha256: string;
+  replayed?: Replayed;
 }
 
 /** GitHub refuses PR bodies over 65536 characters; the tracking list gives way first. */
@@ -140,10 +149,10 @@ export function renderPullRequest(
   if (page.documents) {
     const used = new Set(proposals.flatMap((p) => [...p.changes, ...p.added, ...p.scheduled].map((c) => c.document).filter((d) => d !== undefined)));
     const shown = page.documents.filter((d) => used.has(d.url));
-    for (const d of shown.length > 0 ? shown : page.documents) lines.push(`- Source: ${d.url} (captured ${d.fetchedAt} · sha256 \`${d.sha256}\`)`);
+    for (const d of shown.length > 0 ? shown : page.documents) lines.push(`- Source: ${d.url} (${capturedText(d)} · sha256 \`${d.sha256}\`)`);
     if (shown.length > 0 && shown.length < page.documents.length) lines.push(`- Also read in this run: ${page.documents.length - shown.length} other document(s) of ${diff.source}`);
   } else {
-    lines.push(`- Source: ${page.url}`, `- Captured: ${page.fetchedAt} · sha256 \`${page.sha256}\``);
+    lines.push(`- Source: ${page.url}`, `- ${capturedText(page).replace(/^c/, "C")} · sha256 \`${page.sha256}\``);
   }
   lines.push(...accountingLines(page.accounting, page.documents));
   // Everything that differs from run to run stays on this one line (publish.ts ignores it when comparing bodies).
@@ -210,6 +219,13 @@ function summaryOf(proposals: readonly EntryProposals[]): string {
     ...n(proposals.reduce((k, p) => k + p.multipliers.length, 0), "change(s) to multipliers"),
   ];
   return `${parts.join(", ")} for ${proposals.length} model(s)`;
+}
+
+/** "captured <time>", or for a replayed page: not fetched from the vendor, which file, and when it was captured. */
+function capturedText(page: { fetchedAt: string; replayed?: Replayed }): string {
+  if (!page.replayed) return `captured ${page.fetchedAt}`;
+  const when = page.replayed.capturedAt ? `captured ${page.replayed.capturedAt}` : "capture time unknown";
+  return `replayed, not fetched from the vendor: the saved page ${page.replayed.file.split(/[\\/]/).slice(-2).join("/")} (${when}), replayed ${page.fetchedAt}`;
 }
 
 function unitText(unit: Unit): string {

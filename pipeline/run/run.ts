@@ -15,7 +15,7 @@ import { withEvidence } from "../evidence/capture.ts";
 import { cutOffInATable, notAPricingPage } from "../extract/refusal.ts";
 import { FetchError } from "../fetch/errors.ts";
 import { PageFetcher, type PageFetcherOptions, pageFileName } from "../fetch/index.ts";
-import { startReplayServer } from "../fetch/replay.ts";
+import { type Replayed, startReplayServer } from "../fetch/replay.ts";
 import { CatalogRepo } from "../publish/git.ts";
 import { GitHubPlatform, gitHubSettingsFromEnv } from "../publish/github.ts";
 import type { ForgePlatform } from "../publish/platform.ts";
@@ -132,6 +132,7 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
           readSource(source, covered, {
             fetcher,
             urlFor: (document) => (replay ? replay.urlFor(source, readsSeveralDocuments(source) ? document : undefined) : document.url),
+            provenance: (url) => replay?.provenance(url),
             runDir: options.runDir,
             entries,
             runUrl: runUrlOf(options.env),
@@ -221,10 +222,16 @@ async function removeTempFilesOfKilledRuns(catalogDir: string): Promise<void> {
 }
 
 /** `--replay http://host/dir`: the pages are fetched from that base URL, through the same fetch path. */
-function replayFromUrl(base: string): { urlFor(source: PricingSource, document?: SourceDocument): string; close(): Promise<void> } {
+function replayFromUrl(base: string): {
+  urlFor(source: PricingSource, document?: SourceDocument): string;
+  provenance(url: string): Replayed | undefined;
+  close(): Promise<void>;
+} {
   const root = base.replace(/\/+$/, "");
   return {
     urlFor: (source, document) => `${root}/${pageFileName(source, document?.format ?? source.format, document?.name)}`,
+    // Pages served from another place: the URL is what there is to say of where they came from.
+    provenance: (url) => (url.startsWith(`${root}/`) ? { file: url } : undefined),
     close: async () => {},
   };
 }
@@ -264,6 +271,8 @@ interface ReadContext {
   fetcher: PageFetcher;
   /** Where to fetch a document from: the vendor's URL, or the replay's. */
   urlFor: (document: SourceDocument) => string | undefined;
+  /** For a replay: the saved file a URL served, and when that page was captured. */
+  provenance: (url: string) => Replayed | undefined;
   runDir: string;
   entries: ReadonlyMap<string, ModelEntry>;
   runUrl?: string;
@@ -311,10 +320,13 @@ async function readSource(source: PricingSource, covered: ModelEntry[], ctx: Rea
     ctx.emit({ kind: "fetching", source: source.id, url, ...(several ? { document: document.name } : {}) });
     const started = performance.now();
     try {
-      const page = await ctx.fetcher.fetch(
+      const fetched = await ctx.fetcher.fetch(
         { id: source.id, url: document.url, format: document.format, fetchWith: document.fetchWith },
         { url, runDir: ctx.runDir, ...(several ? { document: document.name } : {}) },
       );
+      // A replayed page says so, with the file it came from and when it was captured, wherever it is shown.
+      const replayed = ctx.provenance(url);
+      const page = replayed ? { ...fetched, replayed } : fetched;
       ctx.emit({ kind: "fetched", source: source.id, bytes: page.bytes, httpStatus: page.status, ms: Math.round(performance.now() - started), ...(several ? { document: document.name } : {}) });
       if (page.finalUrl !== url) ctx.emit({ kind: "redirected", source: source.id, from: url, to: page.finalUrl });
       const t = performance.now();
@@ -412,7 +424,18 @@ async function readSource(source: PricingSource, covered: ModelEntry[], ctx: Rea
     url: pages[0]!.document.url,
     fetchedAt: start.fetchedAt,
     sha256: start.sha256,
-    ...(several ? { documents: pages.map((p) => ({ name: p.document.name, url: p.document.url, fetchedAt: p.page.fetchedAt, sha256: p.page.sha256 })) } : {}),
+    ...(start.replayed ? { replayed: start.replayed } : {}),
+    ...(several
+      ? {
+          documents: pages.map((p) => ({
+            name: p.document.name,
+            url: p.document.url,
+            fetchedAt: p.page.fetchedAt,
+            sha256: p.page.sha256,
+            ...(p.page.replayed ? { replayed: p.page.replayed } : {}),
+          })),
+        }
+      : {}),
     ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),
     ...(extraction.accounting ? { accounting: extraction.accounting } : {}),
   };
