@@ -104,7 +104,8 @@ export async function demo(options: { keep?: boolean; print?: (line: string) => 
       replayDir: pages,
       verifiedTo: "base",
       runDir: path.join(root, "run"),
-      env: { ...process.env, GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: `${OWNER}/${REPO}`, GITHUB_API_URL: server.url, GITHUB_STEP_SUMMARY: "" },
+      // The local forge is both the API and the web host the PR bodies link their images to.
+      env: { ...process.env, GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: `${OWNER}/${REPO}`, GITHUB_API_URL: server.url, GITHUB_SERVER_URL: server.url, GITHUB_STEP_SUMMARY: "" },
       out: print,
       log: (line) => print(`  · ${line}`),
     });
@@ -129,5 +130,6 @@ export async function demo(options: { keep?: boolean; print?: (line: string) => 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await demo({ keep: process.argv.includes("--keep") });
+  // Kept unless --clean: the run directory holds the report, the pages and the evidence the PR bodies name.
+  process.exitCode = await demo({ keep: !process.argv.includes("--clean") });
 }

@@ -570,6 +570,15 @@ function git(bare: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Git
   });
 }
 
+/** A file of a commit, as bytes (an image), or undefined when there is none. */
+function gitBlob(bare: string, commit: string, file: string): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    execFile("git", ["-C", bare, "show", `${commit}:${file}`], { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => resolve(error ? undefined : stdout));
+  });
+}
+
+const RAW_TYPES: Record<string, string> = { ".png": "image/png", ".svg": "image/svg+xml", ".json": "application/json", ".md": "text/plain; charset=utf-8" };
+
 async function branchSha(bare: string, branch: string): Promise<string | undefined> {
   if (branch === "" || branch.startsWith("-")) return undefined;
   const result = await git(bare, ["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`]);
@@ -1334,6 +1343,18 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
     const url = new URL(scrub(rawUrl).split(encodeURIComponent(token)).join("[REDACTED]"), "http://127.0.0.1");
     const pathname = url.pathname;
     const query = url.searchParams;
+    // The web side of the forge that PR bodies link to: a commit's file served raw, as github.com/<o>/<r>/raw/<sha>/<path> does.
+    const raw = new RegExp(`^/${owner}/${repo}/raw/([0-9a-f]{40})/(.+)$`).exec(pathname);
+    if (raw && method === "GET") {
+      const file = safeDecode(raw[2]!);
+      const bytes = file.split("/").includes("..") ? undefined : await gitBlob(bare, raw[1]!, file);
+      if (!bytes) {
+        res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not Found\n");
+        return;
+      }
+      res.writeHead(200, { "content-type": RAW_TYPES[path.extname(file)] ?? "application/octet-stream", "content-length": String(bytes.length) }).end(bytes);
+      return;
+    }
     const text = scrub(rawText);
     let body: unknown;
     let parseError: string | undefined;

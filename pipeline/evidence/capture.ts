@@ -132,10 +132,9 @@ async function screenshotRows(
   options: CaptureOptions,
 ): Promise<void> {
   const { proposals, entry } = input;
-  // Pictured: changed prices, and the new keys that took a retired key's place (a new shape). Other new keys are
-  // quoted in the PR only, so a page with many new keys does not bury the change in pictures.
-  const replacing = new Set(proposals.retired.flatMap((r) => r.replacedBy));
-  const shown = [...proposals.changes, ...proposals.added.filter((a) => replacing.has(a.price))];
+  // Pictured: changed prices and new keys (a new key is a claim about the page like any other). The rows are
+  // grouped by table, so many new keys make one picture per table, not one per key.
+  const shown = [...proposals.changes, ...proposals.added];
   if (shown.some((c) => !c.evidence)) evidence.notShown.push({ reason: "the source recorded no page row for some of these prices" });
   // Rows by page, then by their text; a row's price keys say which tier's table (Batch, Flex…) it belongs to.
   const byPage = new Map<StoredPage, Map<string, Set<string>>>();

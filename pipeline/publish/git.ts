@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 
 const BOT_NAME = "catalog-freshness[bot]";
@@ -11,6 +14,8 @@ export class CatalogRepo {
   private constructor(
     readonly dir: string,
     private readonly git: SimpleGit,
+    /** `-c` settings (the bot's identity) for a second git instance with its own environment. */
+    private readonly config: string[] = [],
   ) {}
 
   static async open(dir: string): Promise<CatalogRepo> {
@@ -20,7 +25,7 @@ export class CatalogRepo {
     const name = await probe.getConfig("user.name").then((c) => c.value);
     const email = await probe.getConfig("user.email").then((c) => c.value);
     const config = [...(name ? [] : [`user.name=${BOT_NAME}`]), ...(email ? [] : [`user.email=${BOT_EMAIL}`])];
-    return new CatalogRepo(root, simpleGit({ baseDir: root, config }));
+    return new CatalogRepo(root, simpleGit({ baseDir: root, config }), config);
   }
 
   /** The branch the checkout is on; a detached HEAD (some CI checkouts) falls back to GITHUB_REF_NAME. */
@@ -96,6 +101,43 @@ export class CatalogRepo {
 
   async resetHard(ref: string): Promise<void> {
     await this.git.raw(["reset", "--hard", ref]);
+  }
+
+  /**
+   * Add files to `branch` on origin as one new commit on top of it (the branch is created when it does not
+   * exist), without touching the checkout: a temporary index builds the tree. For evidence images, which must
+   * outlive the run but never land in the catalog. Returns the commit, whose id makes the files' URLs permanent.
+   */
+  async addFilesToBranch(branch: string, files: readonly { path: string; from: string }[], message: string): Promise<string> {
+    const index = path.join(await mkdtemp(path.join(tmpdir(), "catalog-freshness-index-")), "index");
+    // Its own instance: simple-git's env() changes the instance it is called on.
+    const git = simpleGit({ baseDir: this.dir, config: this.config }).env({ ...process.env, GIT_INDEX_FILE: index });
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const parent = (await this.remoteHas(branch)) ? await this.fetchedHead(branch) : undefined;
+        await git.raw(parent ? ["read-tree", parent] : ["read-tree", "--empty"]);
+        for (const f of files) {
+          const blob = (await git.raw(["hash-object", "-w", "--", f.from])).trim();
+          await git.raw(["update-index", "--add", "--cacheinfo", `100644,${blob},${f.path}`]);
+        }
+        const tree = (await git.raw(["write-tree"])).trim();
+        const commit = (await git.raw(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message])).trim();
+        try {
+          await this.git.push(["origin", `${commit}:refs/heads/${branch}`]);
+          return commit;
+        } catch (err) {
+          // Another run added to the branch meanwhile: build on its new tip.
+          if (attempt >= 3 || !/\[rejected\]|non-fast-forward|fetch first/i.test((err as Error).message)) throw err;
+        }
+      }
+    } finally {
+      await rm(path.dirname(index), { recursive: true, force: true });
+    }
+  }
+
+  private async fetchedHead(branch: string): Promise<string> {
+    await this.git.fetch("origin", `refs/heads/${branch}`);
+    return (await this.git.revparse(["FETCH_HEAD"])).trim();
   }
 }
 

@@ -6,6 +6,8 @@ export interface GitHubSettings {
   owner: string;
   repo: string;
   apiUrl: string;
+  /** The web host (GITHUB_SERVER_URL): where files are served raw for a PR body's images. */
+  webUrl?: string;
 }
 
 /**
@@ -17,7 +19,13 @@ export function gitHubSettingsFromEnv(env: NodeJS.ProcessEnv): GitHubSettings | 
   if (!token) return { missing: "GITHUB_TOKEN is not set" };
   const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? "").split("/");
   if (!owner || !repo || rest.length > 0) return { missing: "GITHUB_REPOSITORY is not set to owner/repo" };
-  return { token, owner, repo, apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "") };
+  return {
+    token,
+    owner,
+    repo,
+    apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, ""),
+    webUrl: (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, ""),
+  };
 }
 
 export class GitHubPlatform implements ForgePlatform, ForgeIssues {
@@ -75,6 +83,11 @@ export class GitHubPlatform implements ForgePlatform, ForgeIssues {
   async closePullRequest(number: number, comment: string): Promise<void> {
     await call(`commenting on pull request #${number}`, () => this.octokit.rest.issues.createComment({ ...this.repo, issue_number: number, body: comment }));
     await call(`closing pull request #${number}`, () => this.octokit.rest.pulls.update({ ...this.repo, pull_number: number, state: "closed" }));
+  }
+
+  rawFileUrl(commit: string, file: string): string {
+    const web = this.settings.webUrl ?? "https://github.com";
+    return `${web}/${this.settings.owner}/${this.settings.repo}/raw/${commit}/${file.split("/").map(encodeURIComponent).join("/")}`;
   }
 
   async findOpenIssues(label: string): Promise<Issue[]> {

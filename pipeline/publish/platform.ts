@@ -19,6 +19,8 @@ export interface ForgePlatform {
   updatePullRequest(number: number, pr: { title: string; body: string }): Promise<void>;
   setLabels(number: number, labels: string[]): Promise<void>;
   closePullRequest(number: number, comment: string): Promise<void>;
+  /** Where a file of a commit is served raw (an image a PR body shows inline); absent when the forge has no such URL. */
+  rawFileUrl?(commit: string, path: string): string;
 }
 
 /** A plain issue (not a pull request), as the rolling failure issue needs it. */

@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type { EntryDiff, SourceDiff } from "../../schemas/diff.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
@@ -9,6 +12,11 @@ import { proposalsOf } from "../diff/proposals.ts";
 import { branchFor, changeIdOf, type PageEvidence, renderPullRequest } from "./pull-request.ts";
 
 export const VERIFICATION_BRANCH = "catalog-freshness/verification";
+/**
+ * Where the screenshots and charts of price-change PRs are kept, so a PR shows them inline for as long as it
+ * exists (a run's artifact expires after 30 days). Append-only, never merged; files are named by their content.
+ */
+export const EVIDENCE_BRANCH = "catalog-freshness/evidence";
 const PUSH_ATTEMPTS = 3;
 
 export interface SourceToPublish {
@@ -156,7 +164,8 @@ async function publishSource(input: PublishInput, source: SourceToPublish): Prom
     return { source: source.diff.source, action: "closed", branch, number: open[0]!.number, url: open[0]!.url, labels: open[0]!.labels };
   }
 
-  const content = renderPullRequest(source.diff, input.entries, source.page);
+  const page = await withEvidenceUrls(input, source);
+  const content = renderPullRequest(source.diff, input.entries, page);
   if (open.length === 0) {
     const closed = await platform.findPullRequests(branch, "closed");
     const declined = closed.find((pr) => !pr.merged && changeIdOf(pr.body) === content.changeId);
@@ -199,13 +208,42 @@ async function publishSource(input: PublishInput, source: SourceToPublish): Prom
 }
 
 /**
+ * The source's screenshots and charts, committed to EVIDENCE_BRANCH (named by content, so the same picture is
+ * stored once), with their URLs on the forge for the PR to show inline. Without them the PR names the files.
+ */
+async function withEvidenceUrls(input: PublishInput, source: SourceToPublish): Promise<PageEvidence> {
+  const runDir = source.page.runDir;
+  const files = (source.page.artifacts ?? []).flatMap((a) => [...a.screenshots.map((s) => s.file), ...(a.chart ? [a.chart] : [])]);
+  if (!runDir || files.length === 0 || !input.platform.rawFileUrl) return source.page;
+  try {
+    const stored = await Promise.all(
+      files.map(async (file) => {
+        const hash = createHash("sha256").update(await readFile(path.join(runDir, file))).digest("hex").slice(0, 16);
+        const ext = path.extname(file);
+        return { file, path: `${source.diff.source}/${path.basename(file, ext)}-${hash}${ext}`, from: path.join(runDir, file) };
+      }),
+    );
+    const commit = await input.repo.addFilesToBranch(EVIDENCE_BRANCH, stored, `evidence: ${source.diff.source} on ${input.runDate}`);
+    const artifactUrls = Object.fromEntries(stored.map((f) => [f.file, input.platform.rawFileUrl!(commit, f.path)]));
+    return { ...source.page, artifactUrls };
+  } catch (err) {
+    input.log(`${source.diff.source}: evidence images not stored on ${EVIDENCE_BRANCH}, the PR names the files instead: ${(err as Error).message.split("\n")[0]}`);
+    return source.page;
+  }
+}
+
+/**
  * The same page read again differs only in when it was fetched and which run fetched it: not worth an
  * edit of the PR every night (reviewers get notified of edits).
  */
 function sameBody(a: string, b: string): boolean {
   // Fetch and replay times differ on every run; the run's own links too.
   const stable = (body: string) =>
-    body.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, "<time>").replace(/^- Stored page, screenshot and run report: .*$/m, "");
+    body
+      .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, "<time>")
+      .replace(/^- Stored page, screenshot and run report: .*$/m, "")
+      // A new rendering of the same table has other bytes, so another URL: not worth an edit either.
+      .replace(/\]\([^)\s]*\/raw\/[0-9a-f]{40}\/[^)\s]*\)/g, "](<evidence>)");
   return stable(a) === stable(b);
 }
 

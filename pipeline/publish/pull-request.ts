@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { PriceChange, SourceDiff, UntrackedModel } from "../../schemas/diff.ts";
+import type { PriceAdded, PriceChange, SourceDiff, UntrackedModel } from "../../schemas/diff.ts";
 import type { ModelEvidence } from "../../schemas/evidence.ts";
 import type { AmountAccounting } from "../../schemas/observation.ts";
 import { perUnitText, type Unit } from "../../schemas/price-key.ts";
@@ -27,6 +27,8 @@ export interface PageEvidence {
   runDir?: string;
   /** Screenshots and charts saved for the changed models, paths relative to the run directory. */
   artifacts?: ModelEvidence[];
+  /** Where each of those files is served on the forge (run-relative path → URL), to show them inline. */
+  artifactUrls?: Record<string, string>;
   /** Per document: the amounts it states and where each went (read, passed over by a rule, unread). */
   accounting?: AmountAccounting[];
   /** Set when the page was replayed from a saved file, not fetched from the vendor. */
@@ -182,7 +184,7 @@ export function renderPullRequest(
       const what = m.kind === "add" ? "new multiplier" : m.kind === "vanish" ? "no longer stated ⚠️" : `${formatPercent(percentOf(m.old!, m.new!))}${m.guard ? " ⚠️" : ""}`;
       lines.push(`| \`${m.name}\` (multiplier of the standard prices) | ${old} | ${next} | ${what} |`);
     }
-    lines.push("", ...quotedRows(p, page), ...withdrawals(p), ...artifactLines(p.changes, page.artifacts?.find((a) => a.model === p.model)), "");
+    lines.push("", ...quotedRows(p, page), ...withdrawals(p), ...artifactLines([...p.changes, ...p.added], page.artifacts?.find((a) => a.model === p.model), page.artifactUrls), "");
   }
 
   const notes = notesFor(diff);
@@ -286,8 +288,11 @@ function withdrawals(p: EntryProposals): string[] {
   return out.length > 0 ? ["", ...out] : [];
 }
 
-/** Where the screenshot and the history chart are (paths relative to the run directory), or why they are not. */
-function artifactLines(changes: readonly PriceChange[], evidence: ModelEvidence | undefined): string[] {
+/**
+ * The screenshots and the history chart: shown inline where the forge serves them (the evidence branch), else
+ * named as paths relative to the run directory; or why they are not there.
+ */
+function artifactLines(changes: readonly (PriceChange | PriceAdded)[], evidence: ModelEvidence | undefined, urls: Record<string, string> = {}): string[] {
   if (!evidence) return [];
   const out: string[] = [""];
   const several = evidence.screenshots.length > 1;
@@ -295,7 +300,9 @@ function artifactLines(changes: readonly PriceChange[], evidence: ModelEvidence 
     // Prices from several tables (a Batch and a Standard one): say which prices each picture backs.
     const keys = changes.filter((c) => c.evidence !== undefined && shot.rows.includes(c.evidence)).map((c) => `\`${c.price}\``);
     const what = several ? `the table of ${keys.join(", ")}` : "the table";
-    out.push(`- Screenshot of ${what}, ${shot.rows.length === 1 ? "the row" : "the rows"} highlighted: \`${shot.file}\``);
+    const caption = `Screenshot of ${what}, ${shot.rows.length === 1 ? "the row" : "the rows"} highlighted`;
+    const url = urls[shot.file];
+    out.push(url ? `- ${caption}:\n\n  ![${caption.replace(/[[\]`]/g, "")}](${url})\n` : `- ${caption}: \`${shot.file}\``);
   }
   // One line per reason: a row not found is named, a browser that did not start is said once.
   const reasons = new Map<string, string[]>();
@@ -304,7 +311,9 @@ function artifactLines(changes: readonly PriceChange[], evidence: ModelEvidence 
     const which = rows.length > 0 ? ` of ${rows.map((r) => `“${quotePageText(r, 80)}”`).join(", ")}` : "";
     out.push(`- No screenshot${which}: ${escapeMarkdown(reason)}`);
   }
-  if (evidence.chart) out.push(`- Price history chart: \`${evidence.chart}\``);
+  const chartUrl = evidence.chart ? urls[evidence.chart] : undefined;
+  if (evidence.chart && chartUrl) out.push(`- Price history chart:\n\n  ![Price history chart](${chartUrl})`);
+  else if (evidence.chart) out.push(`- Price history chart: \`${evidence.chart}\``);
   else if (evidence.chartProblem) out.push(`- No price history chart: ${escapeMarkdown(evidence.chartProblem)}`);
   return out;
 }
