@@ -42,6 +42,8 @@ export interface ChartedPrice {
   old?: number;
   new?: number;
   on?: string;
+  /** The retired key this new key took the place of (a new shape): drawn in that key's panel. */
+  replaces?: string;
 }
 
 /**
@@ -53,7 +55,9 @@ export function chartedPrices(p: { changes: readonly PriceChange[]; added: reado
   return [
     ...p.changes.map((c) => ({ price: c.price, unit: c.unit, old: c.old, new: c.new, ...(c.takesEffect ? { on: c.takesEffect } : {}) })),
     ...p.retired.map((r) => ({ price: r.price, unit: r.unit, old: r.usd, on: r.until })),
-    ...p.added.filter((a) => replacing.has(a.price)).map((a) => ({ price: a.price, unit: a.unit, new: a.usd, on: replacing.get(a.price)! })),
+    ...p.added
+      .filter((a) => replacing.has(a.price))
+      .map((a) => ({ price: a.price, unit: a.unit, new: a.usd, on: replacing.get(a.price)!, replaces: p.retired.find((r) => r.replacedBy.includes(a.price))!.price })),
   ];
 }
 
@@ -75,6 +79,12 @@ function stepsOf(entry: ModelEntry, change: ChartedPrice, runDate: string): { st
   return { steps, firstKnown: known.length > 0 ? Math.min(...known) : undefined };
 }
 
+/** Where a series' last drawn step ends: the joint its successors start from. */
+function lastOf(steps: readonly Step[], x: (d: number) => number, y: (usd: number) => number, end: number): { x: number; y: number } | undefined {
+  const last = steps.at(-1);
+  return last ? { x: x(Number.isNaN(last.end) ? end : last.end), y: y(last.usd) } : undefined;
+}
+
 /** 1, 2, 2.5, 5 × 10^k: the smallest at or above `v`, so tick labels stay short. */
 function niceCeil(v: number): number {
   if (v <= 0) return 1;
@@ -86,9 +96,25 @@ const escapeXml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 const num = (n: number) => Number(n.toFixed(1)).toString();
 
-/** The chart for one changed model: one panel per changed price key, sharing the time axis. */
+/**
+ * The chart for one changed model, sharing the time axis: one panel per changed price key, except that a key
+ * retired for a new shape is drawn together with the keys that took its place ($0.435 → $1.32 / $0.66 in one
+ * panel). Every panel of one unit has the same scale, so panels can be compared by eye.
+ */
 export function priceHistoryChart(entry: ModelEntry, changes: readonly ChartedPrice[], runDate: string): string {
-  const series = changes.map((change) => ({ change, ...stepsOf(entry, change, runDate) }));
+  const all = changes.map((change) => ({ change, ...stepsOf(entry, change, runDate) }));
+  const panels: (typeof all)[] = [];
+  for (const s of all) {
+    if (s.change.replaces === undefined) panels.push([s]);
+  }
+  for (const s of all.filter((x) => x.change.replaces !== undefined)) {
+    const panel = panels.find((p) => p[0]!.change.price === s.change.replaces);
+    if (panel) panel.push(s);
+    else panels.push([s]);
+  }
+  const maxByUnit = new Map<string, number>();
+  for (const s of all) maxByUnit.set(s.change.unit, Math.max(maxByUnit.get(s.change.unit) ?? 0, ...s.steps.map((step) => step.usd)));
+  const series = all;
   const run = day(runDate);
   const firstKnown = Math.min(run, ...series.flatMap((s) => (s.firstKnown !== undefined ? [s.firstKnown] : [])));
   const release = day(entry.releaseDate);
@@ -104,7 +130,7 @@ export function priceHistoryChart(entry: ModelEntry, changes: readonly ChartedPr
   const plotWidth = WIDTH - LEFT - RIGHT;
   const x = (d: number) => LEFT + ((d - start) / (end - start)) * plotWidth;
   const verified = x(day(entry.lastVerified));
-  const height = TOP + series.length * PANEL + 22;
+  const height = TOP + panels.length * PANEL + 22;
 
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="11" role="img" aria-labelledby="chart-title">`,
@@ -114,16 +140,18 @@ export function priceHistoryChart(entry: ModelEntry, changes: readonly ChartedPr
     `<text x="${WIDTH - 8}" y="20" text-anchor="end" fill="#59636e">${escapeXml(`new price seen ${runDate}`)}</text>`,
   ];
 
-  series.forEach(({ change, steps }, i) => {
+  panels.forEach((panel, i) => {
+    const change = panel[0]!.change;
     const top = TOP + i * PANEL;
     const plotTop = top + PANEL_TITLE;
     const plotBottom = plotTop + PLOT;
-    const max = niceCeil(Math.max(...steps.map((s) => s.usd)) * 1.15);
+    const max = niceCeil(maxByUnit.get(change.unit)! * 1.15);
     const y = (usd: number) => plotBottom - (usd / max) * PLOT;
     const unit = `USD ${perUnitText(change.unit)}`;
+    const title = panel.length === 1 ? change.price : `${change.price} → ${panel.slice(1).map((s) => s.change.price).join(", ")}`;
     out.push(
-      `<g class="series" data-price="${escapeXml(change.price)}">`,
-      `<text x="${LEFT}" y="${top + 13}" font-weight="600" fill="#1f2328">${escapeXml(change.price)} <tspan font-weight="400" fill="#59636e">(${unit})</tspan></text>`,
+      `<g class="series" data-price="${escapeXml(panel.map((s) => s.change.price).join(" "))}">`,
+      `<text x="${LEFT}" y="${top + 13}" font-weight="600" fill="#1f2328">${escapeXml(title)} <tspan font-weight="400" fill="#59636e">(${unit})</tspan></text>`,
     );
     // USD axis: 0, half and the top, with light grid lines.
     for (const tick of [0, max / 2, max]) {
@@ -135,9 +163,11 @@ export function priceHistoryChart(entry: ModelEntry, changes: readonly ChartedPr
     out.push(`<line x1="${LEFT}" x2="${LEFT}" y1="${plotTop}" y2="${plotBottom}" stroke="#8c959f"/>`);
     out.push(`<line x1="${LEFT}" x2="${LEFT + plotWidth}" y1="${plotBottom}" y2="${plotBottom}" stroke="#8c959f"/>`);
 
-    // The steps: a horizontal line per price, a vertical joint at each change.
-    let previous: { x: number; y: number } | undefined;
-    for (const step of steps) {
+    const steps = panel.flatMap((s) => s.steps);
+    for (const [k, { change: drawn, steps: own }] of panel.entries()) {
+    // The steps: a horizontal line per price, a vertical joint at each change (from the retired key to its successors).
+    let previous: { x: number; y: number } | undefined = k > 0 ? lastOf(panel[0]!.steps, x, y, end) : undefined;
+    for (const step of own) {
       const x1 = step.startUnknown ? x(start) : x(step.start);
       const x2 = step.kind === "new" ? x(end) : x(step.end);
       const yy = y(step.usd);
@@ -148,13 +178,13 @@ export function priceHistoryChart(entry: ModelEntry, changes: readonly ChartedPr
       out.push(
         `<line class="step ${step.kind}" data-usd="${step.usd}" data-from="${step.startUnknown ? "" : iso(step.start)}" data-until="${step.kind === "new" ? "" : iso(step.end)}" x1="${num(x1)}" x2="${num(x2)}" y1="${num(yy)}" y2="${num(yy)}" stroke="${colour}" stroke-width="2.5"${step.startUnknown ? ' stroke-dasharray="4 3"' : ""}/>`,
       );
-      const label = step.kind === "new" ? `${formatUsd(step.usd)} new` : formatUsd(step.usd);
+      const label = step.kind === "new" ? `${panel.length > 1 ? `${drawn.price} ` : ""}${formatUsd(step.usd)} new` : formatUsd(step.usd);
       const labelX = step.kind === "new" ? x2 + 4 : (x1 + x2) / 2;
       out.push(
         `<text class="value" x="${num(labelX)}" y="${num(yy - 5)}" text-anchor="${step.kind === "new" ? "start" : "middle"}" fill="${colour}"${step.kind === "new" ? ' font-weight="600"' : ""}>${escapeXml(label)}</text>`,
       );
       if (step.kind === "new") out.push(`<circle cx="${num(x1)}" cy="${num(yy)}" r="3.5" fill="${colour}"/>`);
-      if (step.kind === "current" && change.new === undefined) {
+      if (step.kind === "current" && drawn.new === undefined && panel.length === 1) {
         out.push(`<text class="retired" x="${num(x2 + 4)}" y="${num(yy + 4)}" fill="#cf222e" font-weight="600">retired ${escapeXml(iso(step.end))}</text>`);
       }
       // The old price was last seen on lastVerified: the change happened between that day and the run.
@@ -162,6 +192,7 @@ export function priceHistoryChart(entry: ModelEntry, changes: readonly ChartedPr
         out.push(`<circle class="last-verified" cx="${num(verified)}" cy="${num(yy)}" r="3.5" fill="#ffffff" stroke="${colour}" stroke-width="1.5"><title>last verified ${entry.lastVerified}</title></circle>`);
       }
       previous = { x: x2, y: yy };
+    }
     }
 
     // Date axis: the chart's start, every change, the run date; crowded labels give way (the run date never).

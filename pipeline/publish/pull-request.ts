@@ -126,7 +126,7 @@ export function renderPullRequest(
         const now = r.replacedBy
           .map((k) => {
             const usd = p.added.find((a) => a.price === k)?.usd;
-            return `\`${k}\`${usd !== undefined ? ` ${formatUsd(usd)}` : ""}`;
+            return `\`${k}\`${usd !== undefined ? ` ${formatUsd(usd)} (${formatPercent(percentOf(r.usd, usd))})` : ""}`;
           })
           .join(" / ");
         lines.push(`> - \`${p.model}\`: \`${r.price}\` ${formatUsd(r.usd)} is now ${now} (from ${r.until})`);
@@ -172,7 +172,13 @@ export function renderPullRequest(
     for (const r of p.retired) {
       lines.push(`| \`${r.price}\` (${unitText(r.unit)}) | ${formatUsd(r.usd)} | — | retired${r.replacedBy.length > 0 ? `: now ${r.replacedBy.map((k) => `\`${k}\``).join(" / ")}` : " ⚠️"} (until ${r.until}) |`);
     }
-    for (const a of p.added) lines.push(`| \`${a.price}\` (${unitText(a.unit)}) | — | ${formatUsd(a.usd)} | new${a.guard ? " ⚠️" : ""} |`);
+    for (const a of p.added) {
+      // A key in a new shape is compared with the key it takes the place of: $0.435 → $1.32 is a change too.
+      const replaced = p.retired.find((r) => r.replacedBy.includes(a.price));
+      if (replaced) {
+        lines.push(`| \`${a.price}\` (${unitText(a.unit)}) | ${formatUsd(replaced.usd)} (as \`${replaced.price}\`) | ${formatUsd(a.usd)} | new shape, ${formatPercent(percentOf(replaced.usd, a.usd))} against \`${replaced.price}\`${a.guard ? " ⚠️" : ""} |`);
+      } else lines.push(`| \`${a.price}\` (${unitText(a.unit)}) | — | ${formatUsd(a.usd)} | new${a.guard ? " ⚠️" : ""} |`);
+    }
     for (const s of p.scheduled) {
       const now = s.current !== undefined ? formatUsd(s.current) : "—";
       if (s.kind === "announce") lines.push(`| \`${s.price}\` (${unitText(s.unit)}) | ${now} | from ${s.effectiveFrom}: ${formatUsd(s.usd)} | scheduled${s.current !== undefined ? `, ${formatPercent(percentOf(s.current, s.usd))}` : ""} |`);

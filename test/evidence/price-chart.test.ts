@@ -47,9 +47,28 @@ describe("the price-history chart of a changed model", () => {
     expect(fresh.attr("data-from")).toBe("2026-08-15");
     expect(low.find("text.value").map((_, t) => $(t).text()).get()).toEqual(["$0.004", "$0.005 new"]);
     expect(low.find("text.date").map((_, t) => $(t).text()).get()).toEqual(["2026-04-04", "2026-08-15"]);
-    expect(low.find("text.usd-tick").map((_, t) => $(t).text()).get()).toEqual(["$0", "$0.005", "$0.01"]);
+    // One scale for every panel of one unit: the medium price ($0.02) sets it, so the two compare by eye.
+    expect(low.find("text.usd-tick").map((_, t) => $(t).text()).get()).toEqual(["$0", "$0.0125", "$0.025"]);
     expect(low.text()).toContain("USD per image");
     expect($("title").first().text()).toBe("openai/gpt-image-1-mini: price history, and the new price seen on 2026-08-15");
+    expect(unbalancedTags(svg)).toEqual([]);
+  });
+
+  it("draws a key retired for a new shape together with the keys that took its place, on one scale", () => {
+    const deepseek: ModelEntry = { ...mini, id: "deepseek/deepseek-v4-pro", prices: { input: { usd: 0.435, unit: "1M tokens" } } };
+    const svg = priceHistoryChart(
+      deepseek,
+      [
+        { price: "input", unit: "1M tokens", old: 0.435, on: "2026-08-16" },
+        { price: "input@off_peak", unit: "1M tokens", new: 0.66, on: "2026-08-16", replaces: "input" },
+        { price: "input@peak", unit: "1M tokens", new: 1.32, on: "2026-08-16", replaces: "input" },
+      ],
+      "2026-08-23",
+    );
+    const $ = cheerio.load(svg, { xml: true });
+    expect($("g.series").map((_, g) => $(g).attr("data-price")).get()).toEqual(["input input@off_peak input@peak"]);
+    expect($("g.series text").first().text()).toBe("input → input@off_peak, input@peak (USD per 1M tokens)");
+    expect($("text.value").map((_, t) => $(t).text()).get()).toEqual(["$0.435", "input@off_peak $0.66 new", "input@peak $1.32 new"]);
     expect(unbalancedTags(svg)).toEqual([]);
   });
 
