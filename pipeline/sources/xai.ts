@@ -31,21 +31,38 @@ import { combineDocuments, type DocumentExtraction, ExtractionBuilder, extractWi
  *   prices is read. `Context` is the model's limit, not a price. A column that holds dollars but names no
  *   price this source knows is reported, never read by position.
  *
- *     ### Imagine Pricing
- *     | Model | Cost |   grok-imagine-image-2.0 | $0.04 / image   → `image` (one flat price per image)
- *                        grok-imagine-video     | $0.050 / sec    → passed over: no price key is per second
+ *     ### Imagine Pricing                          ### Voice Pricing
+ *     | Model | Cost |                             | Mode | Cost |
+ *     | grok-imagine-image-2.0 | $0.04 / image |     | Speech to Speech (grok-voice-think-fast-2.0) | $0.08 / min ($4.80 / hr) audio<br>$0.004 / text input |
+ *     | grok-imagine-video | $0.050 / sec |         | Speech to Text | $0.10 / hr (REST), $0.20 / hr (Streaming) |
+ *                                                  | Text to Speech | $15.00 / 1M chars |
  *
- *   Passed over as well, because the price keys cannot express them or they are not a model's token prices:
- *   voice (per minute, per hour, per 1M characters), tool calls (per 1k calls), file and collection storage,
- *   the usage-guidelines fee. These tables have no Model column, so they are never mistaken for one.
- *   The Batch API ("20% off standard rates" for the models listed under it) and Priority Processing ("2x
- *   standard rates") are stated as multipliers in prose, not as prices: no `batch/` or `priority/` price is
- *   computed from them. A maintainer who wants batch prices tracked should know the batch discount exists.
- *   A table under a heading that is a tier's name ("Batch API Pricing") that does carry dollar prices per
- *   model would be read under that tier; one of a tier xAI has never had (Flex) is reported, not read as the
- *   standard price. A heading or note above a table that gives a day or announces prices ("Upcoming pricing
- *   (effective October 1, 2026)") is reported and the table not read: xAI has never dated a price, so which
- *   hold today is not guessed.
+ *   Each amount of a Cost cell is read in the unit written after it (`billedUnitIn`): per image → `image`;
+ *   per second of a video model → `video_per_second`; per minute or hour of speech to speech → `audio_per_minute`;
+ *   of speech to text → `transcription_per_hour`; per 1M characters of text to speech → `input_per_1m_characters`.
+ *   A resolution the row or the amount names (`(720p)`) is the key's variant (`video_per_second:720p`); a bracketed
+ *   way of calling is a condition (`(Streaming)` → `@streaming`; `(REST)` is the plain key). Traps: "($4.80 / hr)"
+ *   restates the per-minute price (checked, not read twice); "$0.004 / text input" is per a unit no key holds
+ *   (passed over by name); the Speech to Text and Text to Speech rows name no API id, so they are listed as
+ *   untracked, never keyed to a model by likeness. A price in a unit no key holds, or whose row does not say what
+ *   it buys, is reported.
+ *
+ *   Tool calls (per 1k calls), file and collection storage and downloads are passed over as `tool-fees`, the
+ *   usage-guidelines fee as `not-a-model-price`; any other table of dollars without a Model column is reported.
+ *   The Batch API ("**20% off standard rates**" over a list of models) and Priority Processing (a comparison
+ *   table: "**2x** standard rates") state multipliers, not prices: each is recorded as a multiplier (`batch` 0.8
+ *   for the listed models, `priority` 2 for every model of the text table) with the page's words, and no `batch/`
+ *   or `priority/` price is computed from them. A table under a heading that is a tier's name ("Batch API
+ *   Pricing") that does carry dollar prices per model would be read under that tier; one of a tier xAI has
+ *   never had (Flex) is reported, not read as the standard price. A heading or note above a table that gives a
+ *   day or announces prices ("Upcoming pricing (effective October 1, 2026)") is reported and the table not read:
+ *   xAI has never dated a price, so which hold today is not guessed.
+ *
+ *   Tables that price what the catalog does not track are said, never skipped: a table of models "available
+ *   exclusively through <a partner>" (a Grok 4.7 Fast table) lists its models as untracked and passes its amounts
+ *   over; a regional table ("US Regional Pricing": "billed at 1.1× standard rates") is recorded as the multiplier
+ *   `region_us` (or `regional`) of each model it lists once every amount agrees with the standard price × the
+ *   factor, and is reported otherwise or when it states no factor. Neither is ever read as the standard price.
  *
  * - a model's page, docs.x.ai/developers/models/<id>.md, with `**Model name:** \`grok-4.6\`` and
  *
@@ -53,10 +70,19 @@ import { combineDocuments, type DocumentExtraction, ExtractionBuilder, extractWi
  *     | Type | < 200k prompt tokens (per 1M tokens) | ≥ 200k prompt tokens (per 1M tokens) |
  *     | Input | $2.00 | $4.00 |   (rows Input / Cached input / Output; the columns are the two context sides)
  *
+ *   Pages of about 2026-09 add "[Batch API](…) requests are billed at a 20% discount to standard rates." (the
+ *   multiplier `batch` 0.8 of the page's model) or "**Batch API:** Not supported" (no multiplier; both at once is
+ *   reported), and "**Aliases:** `grok-code-fast-1`, …": a catalog entry kept under an alias the page lists gets
+ *   the page's prices in `combine`, never one whose id merely looks alike.
+ *
  * The older docs.x.ai/docs/models page (2025) has a `## Model Pricing` heading with nothing under it: its
  * per-model table was drawn by scripts and is absent from the served text, while its tool prices are there.
  * Such a page fails, saying so; a tool price is never passed off as a model price. So does a page that
  * prices fewer than three grok models in a text table, or states or shows prices in another currency.
+ *
+ * Why one module past 300 lines: the three kinds of page share every reading (token cells, context sides,
+ * tiers, currencies, multipliers in prose), and the per-unit, partner and regional readings are small parts of
+ * the same page's walk. Splitting them would scatter one page's description across files.
  */
 
 const SOURCE_ID = "xai-pricing";
