@@ -217,7 +217,7 @@ describe("xai-pricing: the models page and a model page (2026-08-13)", () => {
 
 describe("xai-pricing: the same pages rendered as HTML", () => {
   const html = (name: string) => new MarkdownIt({ html: true }).render(fixture(name));
-  it.each([PRICING, MODELS, GROK_46])("%s reads the same", (name) => {
+  it.each([PRICING, MODELS, GROK_46, "docs-x-ai-developers-models-grok-4.3__2026-09.est.md", "docs-x-ai-developers-models-grok-build-0.1__2026-09.est.md"])("%s reads the same", (name) => {
     expect(Extraction.parse(source.extract(html(name), "html"))).toEqual(extract(fixture(name)));
   });
 });
