@@ -1,12 +1,16 @@
 import type { CheerioAPI } from "cheerio";
-import { formatPriceKey, type Tier } from "../../schemas/price-key.ts";
+import { formatPriceKey, type Tier, type Unit } from "../../schemas/price-key.ts";
+import { PASS_RULES } from "../extract/accounting.ts";
 import { boundText, type ContextBound, contextBoundIn, contextSplitOf } from "../extract/context-bounds.ts";
 import { announcesPrices, datesIn } from "../extract/dates.ts";
 import { cleanText, loadDocument, type PageFormat } from "../extract/document.ts";
-import { parseMoneyCell, readPriceCell } from "../extract/money.ts";
+import { amountSegmentsIn, parseMoneyCell, readPriceCell } from "../extract/money.ts";
+import { multipliersIn } from "../extract/multipliers.ts";
 import { TIER_NAMES, type TokenDimension, tierLabel, tierNamedIn, tokenDimensionIn } from "../extract/price-labels.ts";
 import { type PageTable, readTables, type TableRow } from "../extract/tables.ts";
-import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
+import type { Extraction } from "../../schemas/observation.ts";
+import { billedUnitIn, perUnit } from "../extract/units.ts";
+import { combineDocuments, type DocumentExtraction, ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
 /**
  * xAI's prices, from the markdown its docs serve at `<page>.md`. The source fetches one document, the
@@ -27,21 +31,38 @@ import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts"
  *   prices is read. `Context` is the model's limit, not a price. A column that holds dollars but names no
  *   price this source knows is reported, never read by position.
  *
- *     ### Imagine Pricing
- *     | Model | Cost |   grok-imagine-image-2.0 | $0.04 / image   → `image` (one flat price per image)
- *                        grok-imagine-video     | $0.050 / sec    → passed over: no price key is per second
+ *     ### Imagine Pricing                          ### Voice Pricing
+ *     | Model | Cost |                             | Mode | Cost |
+ *     | grok-imagine-image-2.0 | $0.04 / image |     | Speech to Speech (grok-voice-think-fast-2.0) | $0.08 / min ($4.80 / hr) audio<br>$0.004 / text input |
+ *     | grok-imagine-video | $0.050 / sec |         | Speech to Text | $0.10 / hr (REST), $0.20 / hr (Streaming) |
+ *                                                  | Text to Speech | $15.00 / 1M chars |
  *
- *   Passed over as well, because the price keys cannot express them or they are not a model's token prices:
- *   voice (per minute, per hour, per 1M characters), tool calls (per 1k calls), file and collection storage,
- *   the usage-guidelines fee. These tables have no Model column, so they are never mistaken for one.
- *   The Batch API ("20% off standard rates" for the models listed under it) and Priority Processing ("2x
- *   standard rates") are stated as multipliers in prose, not as prices: no `batch/` or `priority/` price is
- *   computed from them. A maintainer who wants batch prices tracked should know the batch discount exists.
- *   A table under a heading that is a tier's name ("Batch API Pricing") that does carry dollar prices per
- *   model would be read under that tier; one of a tier xAI has never had (Flex) is reported, not read as the
- *   standard price. A heading or note above a table that gives a day or announces prices ("Upcoming pricing
- *   (effective October 1, 2026)") is reported and the table not read: xAI has never dated a price, so which
- *   hold today is not guessed.
+ *   Each amount of a Cost cell is read in the unit written after it (`billedUnitIn`): per image → `image`;
+ *   per second of a video model → `video_per_second`; per minute or hour of speech to speech → `audio_per_minute`;
+ *   of speech to text → `transcription_per_hour`; per 1M characters of text to speech → `input_per_1m_characters`.
+ *   A resolution the row or the amount names (`(720p)`) is the key's variant (`video_per_second:720p`); a bracketed
+ *   way of calling is a condition (`(Streaming)` → `@streaming`; `(REST)` is the plain key). Traps: "($4.80 / hr)"
+ *   restates the per-minute price (checked, not read twice); "$0.004 / text input" is per a unit no key holds
+ *   (passed over by name); the Speech to Text and Text to Speech rows name no API id, so they are listed as
+ *   untracked, never keyed to a model by likeness. A price in a unit no key holds, or whose row does not say what
+ *   it buys, is reported.
+ *
+ *   Tool calls (per 1k calls), file and collection storage and downloads are passed over as `tool-fees`, the
+ *   usage-guidelines fee as `not-a-model-price`; any other table of dollars without a Model column is reported.
+ *   The Batch API ("**20% off standard rates**" over a list of models) and Priority Processing (a comparison
+ *   table: "**2x** standard rates") state multipliers, not prices: each is recorded as a multiplier (`batch` 0.8
+ *   for the listed models, `priority` 2 for every model of the text table) with the page's words, and no `batch/`
+ *   or `priority/` price is computed from them. A table under a heading that is a tier's name ("Batch API
+ *   Pricing") that does carry dollar prices per model would be read under that tier; one of a tier xAI has
+ *   never had (Flex) is reported, not read as the standard price. A heading or note above a table that gives a
+ *   day or announces prices ("Upcoming pricing (effective October 1, 2026)") is reported and the table not read:
+ *   xAI has never dated a price, so which hold today is not guessed.
+ *
+ *   Tables that price what the catalog does not track are said, never skipped: a table of models "available
+ *   exclusively through <a partner>" (a Grok 4.7 Fast table) lists its models as untracked and passes its amounts
+ *   over; a regional table ("US Regional Pricing": "billed at 1.1× standard rates") is recorded as the multiplier
+ *   `region_us` (or `regional`) of each model it lists once every amount agrees with the standard price × the
+ *   factor, and is reported otherwise or when it states no factor. Neither is ever read as the standard price.
  *
  * - a model's page, docs.x.ai/developers/models/<id>.md, with `**Model name:** \`grok-4.6\`` and
  *
@@ -49,10 +70,19 @@ import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts"
  *     | Type | < 200k prompt tokens (per 1M tokens) | ≥ 200k prompt tokens (per 1M tokens) |
  *     | Input | $2.00 | $4.00 |   (rows Input / Cached input / Output; the columns are the two context sides)
  *
+ *   Pages of about 2026-09 add "[Batch API](…) requests are billed at a 20% discount to standard rates." (the
+ *   multiplier `batch` 0.8 of the page's model) or "**Batch API:** Not supported" (no multiplier; both at once is
+ *   reported), and "**Aliases:** `grok-code-fast-1`, …": a catalog entry kept under an alias the page lists gets
+ *   the page's prices in `combine`, never one whose id merely looks alike.
+ *
  * The older docs.x.ai/docs/models page (2025) has a `## Model Pricing` heading with nothing under it: its
  * per-model table was drawn by scripts and is absent from the served text, while its tool prices are there.
  * Such a page fails, saying so; a tool price is never passed off as a model price. So does a page that
  * prices fewer than three grok models in a text table, or states or shows prices in another currency.
+ *
+ * Why one module past 300 lines: the three kinds of page share every reading (token cells, context sides,
+ * tiers, currencies, multipliers in prose), and the per-unit, partner and regional readings are small parts of
+ * the same page's walk. Splitting them would scatter one page's description across files.
  */
 
 const SOURCE_ID = "xai-pricing";
@@ -73,14 +103,56 @@ export const xAiPricingSource: PricingSource = {
   extract(body: string, format: PageFormat = "markdown") {
     return extractWith(SOURCE_ID, body, (result) => readXaiPage(result, loadDocument(body, format)));
   },
+  combine(documents, catalog) {
+    const combined = documents.length === 1 ? documents[0]!.extraction : combineDocuments(SOURCE_ID, documents);
+    return withAliases(combined, documents, catalog);
+  },
 };
+
+/**
+ * A model page lists the ids that call the same model (`**Aliases:** \`grok-code-fast-1\`, \`grok-code-fast\`` on
+ * grok-build-0.1's page). A catalog entry kept under one of those ids gets the prices and multipliers read for the
+ * page's model, with evidence naming the page that says so. Only an alias the page lists is followed: an id that
+ * merely looks like another (grok-code-fast-2) is never mapped.
+ */
+function withAliases(combined: Extraction, documents: readonly DocumentExtraction[], catalog: ReadonlyMap<string, unknown>): Extraction {
+  if (combined.status === "failed") return combined;
+  const observations = [...combined.observations];
+  const multipliers = [...(combined.multipliers ?? [])];
+  for (const { body, format, extraction } of documents) {
+    const page = modelPageNames(loadDocument(body, format));
+    if (!page) continue;
+    const model = `${VENDOR}/${page.id}`;
+    for (const alias of page.aliases) {
+      const id = `${VENDOR}/${alias}`;
+      if (id === model || !catalog.has(id)) continue;
+      const via = `(the page of ${page.id} lists ${alias} as its alias)`;
+      for (const o of extraction.observations) if (o.model === model) observations.push({ ...o, model: id, evidence: `${o.evidence ?? ""} ${via}`.trim() });
+      for (const m of extraction.multipliers ?? []) if (m.model === model) multipliers.push({ ...m, model: id });
+    }
+  }
+  return { ...combined, observations, ...(multipliers.length > 0 ? { multipliers } : {}) };
+}
+
+/** A model page's `Model name:` id and its `Aliases:` ids; undefined on any other page. */
+function modelPageNames($: CheerioAPI): { id: string; aliases: string[] } | undefined {
+  const lines = $("li, p, dd").toArray().map((el) => cleanText($(el).text()));
+  const names = lines.flatMap((l) => /^model name\s*:\s*(.+)$/i.exec(l)?.[1] ?? []);
+  const id = names.length === 1 ? apiIdIn(names[0]!) : undefined;
+  if (!id) return undefined;
+  const aliases = lines
+    .flatMap((l) => /^aliases?\s*:\s*(.+)$/i.exec(l)?.[1]?.split(",") ?? [])
+    .map((a) => apiIdIn(a))
+    .filter((a): a is string => a !== undefined);
+  return { id, aliases };
+}
 
 function readXaiPage(result: ExtractionBuilder, $: CheerioAPI): void {
   if (refuseStatedCurrency(result, $)) return;
   const tables = readTables($);
   const modelName = modelNameOf(result, $);
   if (result.failed) return;
-  if (modelName) readModelPage(result, tables, modelName);
+  if (modelName) readModelPage(result, $, tables, modelName);
   else readPricingPage(result, $, tables);
 }
 
@@ -129,10 +201,6 @@ const isPlainPriceHeader = (header: string) => /^(?:prices?|costs?|rates?)\b/i.t
 const holdsMoney = (cell: string) => /[$€£¥]\s?\d|\d\s?[$€£¥]|\b(?:USD|EUR|GBP)\s?\d|\d\s?(?:USD|EUR|GBP)\b/.test(cell.replace(/\\\$/g, "$"));
 
 const FOREIGN_CURRENCY = /[€£¥₹]|\b(?:EUR|GBP|JPY|CNY|RMB|INR|CHF)\b/;
-
-/** Units of prices the price keys cannot express: per second of video, per minute of audio, per character, per call. */
-const PASSED_OVER_UNIT =
-  /(?:\/|\bper)\s*(?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|(?:1\s?[KM]\s+)?char(?:acter)?s?|(?:1\s?K\s+)?(?:calls?|requests?|sources?|pages?)|GiB)\b/i;
 
 /** A row label that is one API id and nothing else (a condition already taken out, empty brackets left). */
 function apiIdIn(label: string): string | undefined {
@@ -286,10 +354,14 @@ function readPricingPage(result: ExtractionBuilder, $: CheerioAPI, tables: reado
   let textTables = 0;
   const standardModels = new Set<string>();
   let firstTextTable: PageTable | undefined;
+  const regional: { table: PageTable; region: Region; modelColumn: number; axes: Axis[] }[] = [];
   for (const table of tables) {
-    // Voice modes, tools, storage, the batch and priority comparisons: no Model column, no model prices.
     const modelColumn = table.header.findIndex(isModelHeader);
-    if (modelColumn < 0) continue;
+    if (modelColumn < 0) {
+      // Voice modes, tools, storage; the batch and priority comparisons hold no dollars.
+      if (table.rows.some((r) => r.cells.some(holdsMoney))) readTableWithoutModels(result, table);
+      continue;
+    }
     const axes = table.header.map(axisOf);
     const others = axes.flatMap((_, i) => (i === modelColumn ? [] : [i]));
     const tokenColumns = others.filter((i) => axes[i]!.dimension !== undefined);
@@ -297,6 +369,12 @@ function readPricingPage(result: ExtractionBuilder, $: CheerioAPI, tables: reado
     if (refuseDatedTable(result, table)) continue;
     const tier = tableTier(result, table);
     if (tier === "conflict") continue;
+    if (passOverPartnerTable(result, table, modelColumn)) continue;
+    const region = regionOf(table);
+    if (region && tokenColumns.length > 0) {
+      regional.push({ table, region, modelColumn, axes });
+      continue;
+    }
     if (tokenColumns.length > 0) {
       textTables++;
       firstTextTable ??= table;
@@ -325,7 +403,217 @@ function readPricingPage(result: ExtractionBuilder, $: CheerioAPI, tables: reado
       `only ${standardModels.size} grok model(s) in the text price table (expected at least ${MIN_TEXT_MODELS}): not the pricing page this source knows`,
       firstTextTable ? tableWhere(firstTextTable) : "page",
     );
+    return;
   }
+  for (const r of regional) checkRegionalTable(result, r.table, r.region, r.modelColumn, r.axes);
+  readStatedMultipliers(result, $, [...standardModels]);
+  passOverFeesInProse(result, $);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Tables that are not the standard model prices: fees, partners, regions
+
+/** Tools (per 1k calls), file and collection storage and downloads: fees, not a model's prices. */
+const FEE_TABLE = /\b(?:tools?|storage|downloads?|files?|collections?|resources?)\b/i;
+
+/** A row label column of a per-unit table without a Model column: `Mode | Cost` (Voice). */
+const isModeHeader = (header: string) => /^(?:modes?|types?|endpoints?|products?|services?)$/i.test(cleanText(header));
+
+function readTableWithoutModels(result: ExtractionBuilder, table: PageTable): void {
+  const heading = table.headings.at(-1) ?? "";
+  if (FEE_TABLE.test(table.header[0] ?? "") || FEE_TABLE.test(heading)) {
+    for (const row of table.rows) result.passOver("tool-fees", row.text);
+    return;
+  }
+  if (isModeHeader(table.header[0] ?? "") && table.header.slice(1).some(isPlainPriceHeader)) {
+    readPerUnitTable(result, table, 0, undefined);
+    return;
+  }
+  result.problem(`a table of dollar amounts this source does not know (${table.header.map((h) => `"${h}"`).join(" | ")}); not read`, tableWhere(table));
+}
+
+/**
+ * A table of models sold through a partner ("Grok 4.7 Fast is available exclusively through OpenRouter"): not
+ * xAI's API prices. Its models are listed as untracked and its amounts passed over, saying whose they are.
+ */
+const PARTNER = /\bpartners?\b|\b(?:exclusively|only)\s+(?:through|via|on|from)\b|\b(?:sold|offered|available)\s+(?:through|via)\s+(?!(?:the\s+)?(?:xAI|our)\b)[A-Z]/;
+
+function passOverPartnerTable(result: ExtractionBuilder, table: PageTable, modelColumn: number): boolean {
+  const said = [table.headings.at(-1) ?? "", ...table.preface].find((t) => PARTNER.test(t));
+  if (said === undefined) return false;
+  for (const row of table.rows) {
+    const label = row.cells[modelColumn] ?? "";
+    if (!label) continue;
+    result.untrackedModel(label, `${tableWhere(table)}, row "${label}": sold through a partner ("${said}")`);
+    result.passOver("untracked-model", row.text, `${PARTNER_WHY} ("${said}")`);
+  }
+  return true;
+}
+
+const PARTNER_WHY = "a model sold through a partner, not at xAI's API prices (listed as untracked)";
+
+/** The region a table's heading or note names, as a multiplier name: `region_us`, `region_eu`, or `regional`. */
+type Region = { name: string; said: string };
+
+function regionOf(table: PageTable): Region | undefined {
+  for (const text of [table.headings.at(-1) ?? "", ...table.preface]) {
+    if (!/\bregion(?:al|s)?\b|\bdata residency\b|\b[a-z]{2}-[a-z]+-\d\b/i.test(text)) continue;
+    const code = /\b(US|EU|UK)\b|\b(us|eu)-[a-z]+-\d\b/.exec(text);
+    const place = (code?.[1] ?? code?.[2])?.toLowerCase();
+    return { name: place ? `region_${place}` : "regional", said: text };
+  }
+  return undefined;
+}
+
+/**
+ * A regional table ("US Regional Pricing": requests to US regions "are billed at 1.1× standard rates") is not
+ * the standard price. The factor its heading or note states is recorded as a multiplier of each model it lists,
+ * and its amounts are passed over as derived, once each agrees with the standard price × factor to the digits it
+ * is written in. No factor stated, or an amount that does not agree: reported, and its amounts stay unread.
+ */
+function checkRegionalTable(result: ExtractionBuilder, table: PageTable, region: Region, modelColumn: number, axes: Axis[]): void {
+  const where = tableWhere(table);
+  const statements = [table.headings.at(-1) ?? "", ...table.preface].flatMap(sentencesOf);
+  const stated = statements.flatMap((sentence) => multipliersIn(sentence).filter((m) => !m.dimension).map((m) => ({ ...m, sentence })));
+  const factors = [...new Set(stated.map((m) => m.factor))];
+  if (factors.length !== 1) {
+    result.problem(
+      factors.length === 0
+        ? `a table of regional prices ("${region.said}") that states no multiplier of the standard prices: not read (it is not the standard price)`
+        : `a table of regional prices states several multipliers (${factors.map((f) => `${f}×`).join(", ")}); not read`,
+      where,
+    );
+    return;
+  }
+  const factor = factors[0]!;
+  const scratch = new ExtractionBuilder(SOURCE_ID);
+  readTextTable(scratch, table, modelColumn, axes, undefined);
+  for (const p of scratch.problems) result.problem(p.message, p.where);
+  const byModel = new Map<string, typeof scratch.observations>();
+  for (const o of scratch.observations) byModel.set(o.model, [...(byModel.get(o.model) ?? []), o]);
+  for (const [model, prices] of byModel) {
+    const disagree = prices.filter((o) => {
+      const standard = result.observations.find((s) => s.model === model && s.price === o.price && !s.effectiveFrom);
+      return standard === undefined || !agreesTo(o.usd, standard.usd * factor);
+    });
+    if (disagree.length > 0) {
+      result.problem(
+        `${model}: the ${region.name} price${disagree.length > 1 ? "s" : ""} ${disagree.map((o) => `${o.price} $${o.usd}`).join(", ")} ${disagree.length > 1 ? "are" : "is"} not ${factor}× a standard price the page states; not read`,
+        where,
+      );
+      continue;
+    }
+    result.multiplier({ model, name: region.name, factor, sentence: stated[0]!.sentence }, where);
+    for (const o of prices) result.passOver("derived-by-multiplier", `$${o.usd}`, `${PASS_RULES["derived-by-multiplier"]} (${region.name} ${factor}×)`);
+  }
+}
+
+/** `written` equals `exact` rounded to the decimals `written` shows (1.375 = 1.25 × 1.1; 0.22 ≈ 0.2 × 1.1). */
+function agreesTo(written: number, exact: number): boolean {
+  const decimals = (String(written).split(".")[1] ?? "").length;
+  return Math.abs(written - exact) <= 0.5 * 10 ** -decimals + 1e-12;
+}
+
+function sentencesOf(text: string): string[] {
+  return text.split(/(?<=[.!?])\s+(?=[A-Z[(*])/).map((t) => t.trim()).filter(Boolean);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Multipliers in prose, and fees in prose
+
+/**
+ * The Batch and Priority sections state multipliers, not prices: "**20% off standard rates**" over a list of
+ * the models it applies to; a comparison table whose Priority column says "**2x** standard rates". A factor
+ * stated over a list of API ids is recorded for each of them; one stated for the tier alone, for every model of
+ * the text table (Priority is for text requests: "not supported for image generation, video generation").
+ * A sentence elsewhere that names a tier and one factor counts the same. No price is derived from them.
+ */
+function readStatedMultipliers(result: ExtractionBuilder, $: CheerioAPI, textModels: readonly string[]): void {
+  for (const statement of tierStatements($)) {
+    const factors = [...new Set(multipliersIn(statement.text).filter((m) => !m.dimension).map((m) => m.factor))];
+    if (factors.length === 0) continue;
+    if (factors.length > 1) {
+      result.problem(`"${statement.text}" states several ${TIER_NAMES[statement.tier]} multipliers (${factors.join("×, ")}×); none is read`, statement.where);
+      continue;
+    }
+    const models = statement.models ?? textModels;
+    for (const model of models) result.multiplier({ model, name: statement.tier, factor: factors[0]!, sentence: statement.text }, statement.where);
+  }
+}
+
+interface TierStatement {
+  tier: Tier;
+  text: string;
+  /** The models listed right under it, when it heads a list of API ids. */
+  models: string[] | undefined;
+  where: string;
+}
+
+/** Paragraphs and table cells of the sections headed by a tier's name, and sentences elsewhere that name a tier. */
+function tierStatements($: CheerioAPI): TierStatement[] {
+  const out: TierStatement[] = [];
+  let sectionTier: Tier | undefined;
+  let sectionLevel = 7;
+  let heading = "(no heading)";
+  $.root()
+    .find("h1,h2,h3,h4,h5,h6,p,li,table")
+    .toArray()
+    .forEach((el) => {
+      const tag = el.tagName.toLowerCase();
+      const level = Number(/^h([1-6])$/.exec(tag)?.[1] ?? 0);
+      if (level > 0) {
+        heading = cleanText($(el).text());
+        const named = tierLabel(heading.replace(/\s+pricing$/i, "")) ?? tierLabel(heading);
+        if (named && named !== "standard" && XAI_TIERS.has(named)) {
+          sectionTier = named;
+          sectionLevel = level;
+        } else if (level <= sectionLevel) {
+          sectionTier = undefined;
+          sectionLevel = 7;
+        }
+        return;
+      }
+      const where = `under "${heading}"`;
+      if (tag === "table") {
+        if (!sectionTier) return;
+        const tier = sectionTier;
+        const rows = $(el).find("tr").toArray().map((tr) => $(tr).find("th,td").toArray().map((c) => cleanText($(c).text())));
+        const header = rows[0] ?? [];
+        const column = header.findIndex((h) => tierLabel(h) === tier);
+        if (column < 0) return;
+        for (const row of rows.slice(1)) {
+          if (row[column]) out.push({ tier, text: `${header[column]}: ${row[column]}`, models: undefined, where: `${where}, table row "${row[0] ?? ""}"` });
+        }
+        return;
+      }
+      if ($(el).closest("table").length > 0) return;
+      const next = $(el).next();
+      const listed = next.is("ul,ol")
+        ? next
+            .children("li")
+            .toArray()
+            .map((li) => apiIdIn(cleanText($(li).text())))
+        : [];
+      const models = listed.length > 0 && listed.every(Boolean) ? listed.map((id) => `${VENDOR}/${id}`) : undefined;
+      for (const sentence of sentencesOf(cleanText($(el).text()))) {
+        const tier = named(tierNamedIn(sentence)) ?? sectionTier;
+        if (tier) out.push({ tier, text: sentence, models, where });
+      }
+    });
+  return out;
+}
+
+const named = (tier: Tier | undefined): Tier | undefined => (tier && XAI_TIERS.has(tier) ? tier : undefined);
+
+/** "we will charge a $0.05 usage guideline violation fee per request": a fee in prose, not a model's price. */
+function passOverFeesInProse(result: ExtractionBuilder, $: CheerioAPI): void {
+  $("p, li").each((_, el) => {
+    if ($(el).closest("table").length > 0) return;
+    const text = cleanText($(el).text());
+    if (!holdsMoney(text)) return;
+    if (/\bfees?\b|\bviolation\b/i.test(text)) result.passOver("not-a-model-price", text);
+    else if (FEE_TABLE.test(text)) result.passOver("tool-fees", text);
+  });
 }
 
 /** Rows are models (`grok-4.6 (≥ 200k prompt tokens)`), columns token prices. Returns the models it names. */
@@ -401,32 +689,170 @@ function tokenCell(
   return { model, dimension, tier, bound, unit, text: row.cells[column] ?? "", header, row: label, evidence: row.text };
 }
 
-/** Rows are models, a Cost column holds one price each with its unit: per image is read, per second passed over. */
-function readPerUnitTable(result: ExtractionBuilder, table: PageTable, modelColumn: number, tier: Tier | undefined): void {
+/**
+ * Rows are models (Imagine: `grok-imagine-video | $0.050 / sec`) or modes naming one (Voice: `Speech to Speech
+ * (grok-voice-think-fast-2.0) | $0.08 / min ($4.80 / hr) audio<br>$0.004 / text input`); a Cost column holds each
+ * row's prices with their units. Every amount of a row is read (`unitPricesIn`), passed over with its reason, or
+ * reported. A row that names no API id (`Speech to Text`, `Text to Speech`) is listed as untracked, never keyed to
+ * a model by likeness.
+ */
+function readPerUnitTable(result: ExtractionBuilder, table: PageTable, labelColumn: number, tier: Tier | undefined): void {
   const where = tableWhere(table);
-  const priceColumns = table.header.flatMap((_, i) => (i !== modelColumn && table.rows.some((r) => holdsMoney(r.cells[i] ?? "")) ? [i] : []));
+  const priceColumns = table.header.flatMap((_, i) => (i !== labelColumn && table.rows.some((r) => holdsMoney(r.cells[i] ?? "")) ? [i] : []));
   for (const row of table.rows) {
-    const label = row.cells[modelColumn] ?? "";
+    const label = row.cells[labelColumn] ?? "";
     if (row.cells.every((c) => c === "")) continue;
-    const id = apiIdIn(label);
+    const priced = priceColumns.filter((i) => holdsMoney(row.cells[i] ?? ""));
+    const id = apiIdIn(label) ?? apiIdNamedIn(label);
     if (!id) {
-      if (priceColumns.some((i) => holdsMoney(row.cells[i] ?? ""))) result.untrackedModel(label, `${where}, row "${label}"`);
+      if (priced.length === 0) continue;
+      result.untrackedModel(label, `${where}, row "${label}"`);
+      for (const i of priced) result.passOver("untracked-model", row.cells[i] ?? "", `${PASS_RULES["untracked-model"]}: the row names no API id`);
       continue;
     }
-    for (const i of priceColumns) {
+    // Other cells of the row that name a resolution split the row's prices by it (`| grok-imagine-video | 720p | $0.07 / sec |`).
+    const variant = table.header.flatMap((_, i) => (i === labelColumn || priceColumns.includes(i) ? [] : [resolutionIn(row.cells[i] ?? "")])).find(Boolean);
+    for (const i of priced) {
       const text = row.cells[i] ?? "";
       const at = `${where}, row "${label}", column "${table.header[i] ?? ""}"`;
-      const price = readPriceCell(text, "image");
-      if (price.kind === "usd") {
-        const key = formatPriceKey({ tier, dimension: "image", condition: undefined });
-        result.observe({ model: `${VENDOR}/${id}`, price: key, usd: price.usd, unit: "image", evidence: row.text }, at);
-      } else if (price.kind === "free") {
-        result.problem(`"${price.text}" is not a price in US dollars; not read (never as $0)`, at);
-      } else if (price.kind === "bad" && !(parseMoneyCell(text).kind === "usd" && PASSED_OVER_UNIT.test(text))) {
-        result.problem(`price not read: ${price.reason}`, at);
+      const read = unitPricesIn(text, label, variant ?? resolutionIn(label));
+      for (const reason of read.problems) result.problem(reason, at);
+      for (const restated of read.restated) result.accountRead(restated);
+      for (const other of read.otherUnits) result.passOver("unit-not-tracked", other, `${PASS_RULES["unit-not-tracked"]} (${JSON.stringify(other.trim())})`);
+      const keys = new Map<string, UnitPrice[]>();
+      for (const p of read.prices) keys.set(p.key, [...(keys.get(p.key) ?? []), p]);
+      for (const [key, same] of keys) {
+        if (new Set(same.map((p) => p.usd)).size > 1) {
+          result.problem(`the cell gives ${key} twice (${same.map((p) => `$${p.usd}`).join(" and ")}); not read`, at);
+          continue;
+        }
+        const p = same[0]!;
+        const price = tier ? `${tier}/${key}` : key;
+        result.observe({ model: `${VENDOR}/${id}`, price, usd: p.usd, unit: p.unit, evidence: row.text }, at);
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Prices per image, second, minute, hour and 1M characters
+
+/** A row label naming an API id in brackets: `Speech to Speech (grok-voice-think-fast-2.0) — Deprecated`. */
+function apiIdNamedIn(label: string): string | undefined {
+  const ids = [...label.replace(/`/g, "").matchAll(/\(\s*(grok-[a-z0-9][a-z0-9._-]*)\s*\)/g)].map((m) => m[1]!);
+  return ids.length === 1 && API_ID.test(ids[0]!) ? ids[0] : undefined;
+}
+
+/** `480p`, `1080p`, `1k`, `1.5k` standing alone or in brackets → a key variant (`720p`, `1_5k`); undefined for none or several. */
+function resolutionIn(text: string): string | undefined {
+  const found = [...text.matchAll(/(?:^|[\s(,])(\d{3,4}p|\d+(?:\.\d+)?\s?k)(?=$|[\s),])/gi)].map((m) => m[1]!.replace(/\s/g, "").toLowerCase().replace(".", "_"));
+  return new Set(found).size === 1 ? found[0] : undefined;
+}
+
+/**
+ * What a price buys, by the words of its row (label or model id) and its unit: seconds of video, minutes or
+ * hours of a voice session (`audio`), of transcription, characters of text in to speech (`input`), images.
+ * Undefined when the words do not say: such a price is reported, not keyed by guess.
+ */
+function whatIsPriced(label: string, unit: Unit): string | undefined {
+  if (unit === "image") return "image";
+  const time = unit === "second" || unit === "minute" || unit === "hour";
+  if (time && /\bvideo\b/i.test(label)) return "video";
+  if (time && /\bspeech[ -]to[ -]text\b|\btranscri(?:be|bed|ption)\b|\bSTT\b/i.test(label)) return "transcription";
+  if (time && /\bspeech[ -]to[ -]speech\b|\bvoice\b|\brealtime\b/i.test(label)) return "audio";
+  if (unit === "1M characters" && /\btext[ -]to[ -]speech\b|\bTTS\b/i.test(label)) return "input";
+  return undefined;
+}
+
+/** The key suffix of each unit a `<what>_per_<unit>` key names. */
+const PER_UNIT_SUFFIX: Partial<Record<Unit, string>> = {
+  second: "second",
+  minute: "minute",
+  hour: "hour",
+  "1M characters": "1m_characters",
+  page: "page",
+  request: "request",
+};
+
+/** Seconds in a unit of time, to check that `$0.08 / min ($4.80 / hr)` restates one price. */
+const SECONDS: Partial<Record<Unit, number>> = { second: 1, minute: 60, hour: 3600 };
+
+/**
+ * A bracketed word after a price that names the way it is called (`(REST)`, `(Streaming)`): the ordinary
+ * request is the plain key, any other way a condition (`@streaming`).
+ */
+const ORDINARY_CALL = /^(?:rest|http|https|standard|non[- ]?streaming|file|files|sync|synchronous)$/i;
+
+/**
+ * Units xAI bills in that no price key holds, known by name: "$0.004 / text input" (each text message sent into a
+ * voice session). Passed over as such; any other unit is reported.
+ */
+const NOT_A_KEY_UNIT = /^\s*(?:\/|per)\s*text\s+inputs?\b/i;
+
+interface UnitPrice {
+  key: string;
+  usd: number;
+  unit: Unit;
+}
+
+/**
+ * Every amount of one cell that prices in some unit, each with the words after it: its unit (`billedUnitIn`,
+ * scaled to the key's), a bracketed resolution (variant) or way of calling (condition), and whether it is a
+ * bracketed restatement of the amount before it in another unit of time (`($4.80 / hr)`: checked, not read twice).
+ * An amount per a unit no key holds (`$0.004 / text input`) is returned in `otherUnits`, to be passed over.
+ */
+function unitPricesIn(cell: string, label: string, rowVariant: string | undefined) {
+  const prices: UnitPrice[] = [];
+  const restated: string[] = [];
+  const otherUnits: string[] = [];
+  const problems: string[] = [];
+  const segments = amountSegmentsIn(cell.replace(/\\\$/g, "$"));
+  let previous: UnitPrice | undefined;
+  segments.forEach((segment, i) => {
+    const written = `$${segment.written}${segment.tail}`.trim();
+    if (segment.usd === undefined) {
+      problems.push(`"${written}" is not an amount; not read`);
+      return;
+    }
+    const billed = billedUnitIn(segment.tail);
+    const bracketed = i > 0 && /\(\s*$/.test(segments[i - 1]!.tail);
+    if (!billed) {
+      if (NOT_A_KEY_UNIT.test(segment.tail)) otherUnits.push(written);
+      else problems.push(`"${written}" is not a price per image, second, minute, hour or 1M characters; not read`);
+      return;
+    }
+    if (bracketed && previous) {
+      const a = SECONDS[previous.unit];
+      const b = SECONDS[billed.unit];
+      const agrees = a !== undefined && b !== undefined && Math.abs(segment.usd / b - previous.usd / a) <= 1e-9 * Math.max(1, segment.usd);
+      if (agrees) restated.push(written);
+      else problems.push(`"${written}" does not restate the $${previous.usd} per ${previous.unit} before it; not read`);
+      return;
+    }
+    const what = whatIsPriced(label, billed.unit);
+    if (!what) {
+      problems.push(`"${written}" is per ${billed.unit}, but the row ("${label}") does not say what that buys; not read`);
+      return;
+    }
+    const words = [...segment.tail.matchAll(/\(([^()$]*)\)/g)].map((m) => m[1]!.trim()).filter(Boolean);
+    const variants = [...new Set(words.map(resolutionIn).filter((v): v is string => v !== undefined))];
+    const modes = words.filter((w) => resolutionIn(w) === undefined);
+    const variant = variants.length === 1 ? variants[0] : rowVariant;
+    if (variants.length > 1 || modes.length > 1) {
+      problems.push(`"${written}" names several resolutions or ways of calling; not read`);
+      return;
+    }
+    const mode = modes[0];
+    const condition = mode === undefined || ORDINARY_CALL.test(mode) ? undefined : mode.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+    if (condition !== undefined && !/^[a-z][a-z0-9_]*$/.test(condition)) {
+      problems.push(`"${written}": "(${mode})" is not a condition this source can key; not read`);
+      return;
+    }
+    const dimension = what === "image" ? (variant ? `image:${variant}` : "image") : `${what}_per_${PER_UNIT_SUFFIX[billed.unit]}${variant ? `:${variant}` : ""}`;
+    previous = { key: formatPriceKey({ tier: undefined, dimension, condition }), usd: perUnit(segment.usd, billed), unit: billed.unit };
+    prices.push(previous);
+  });
+  return { prices, restated, otherUnits, problems };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -452,7 +878,7 @@ function modelNameOf(result: ExtractionBuilder, $: CheerioAPI): string | undefin
 }
 
 /** Rows are token prices (Input / Cached input / Output), columns the context sides, of the one model the page is about. */
-function readModelPage(result: ExtractionBuilder, tables: readonly PageTable[], id: string): void {
+function readModelPage(result: ExtractionBuilder, $: CheerioAPI, tables: readonly PageTable[], id: string): void {
   const model = `${VENDOR}/${id}`;
   let read = 0;
   for (const table of tables) {
@@ -504,5 +930,19 @@ function readModelPage(result: ExtractionBuilder, tables: readonly PageTable[], 
   }
   if (read === 0) {
     result.fail(`the page of ${id} has no token price table (rows Input / Cached input / Output): the layout changed`, `heading "Pricing"`);
+    return;
+  }
+  // "Batch API requests are billed at a 20% discount to standard rates." → batch 0.8 for this model;
+  // "**Batch API:** Not supported" → none (and a factor stated beside it is a contradiction, reported).
+  readStatedMultipliers(result, $, [model]);
+  const unsupported = $("li, p")
+    .toArray()
+    .map((el) => cleanText($(el).text()))
+    .filter((t) => /^(batch|priority)(?:\s+(?:api|processing))?\s*:\s*not\s+(?:supported|available)\b/i.test(t));
+  for (const line of unsupported) {
+    const tier = tierNamedIn(line);
+    const stated = result.multipliers.find((m) => m.model === model && m.name === tier);
+    if (stated) result.problem(`the page says "${line}" and also "${stated.sentence}"; the ${tier} multiplier is not read`, `"${line}" line`);
+    if (stated) result.multipliers.splice(result.multipliers.indexOf(stated), 1);
   }
 }
