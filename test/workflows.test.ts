@@ -701,17 +701,19 @@ describe("ci.yml", () => {
     for (const job of Object.values(wf.jobs)) expect(job.permissions).toBeUndefined();
   });
 
-  it("tests on Node 22", () => {
+  it("tests on every Node version package.json's engines admits, from its floor (20) up", () => {
     for (const node of uses(wf, "actions/setup-node")) {
       const version = node.with["node-version"] ?? "";
       const matrixKey = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}$/.exec(version)?.[1];
       const versions = matrixKey
         ? list(map(map(wf.jobs[node.job]!.strategy, "strategy").matrix, "matrix")[matrixKey], `matrix.${matrixKey}`)
         : [version];
-      expect(versions).toContain("22");
+      expect(versions).toEqual(expect.arrayContaining(["20", "22"]));
       expect(node.with.cache).toBe("npm");
     }
     expect(uses(wf, "actions/setup-node").length).toBeGreaterThan(0);
+    const engines = (JSON.parse(readFileSync("package.json", "utf8")) as { engines: { node: string } }).engines.node;
+    expect(engines).toMatch(/^>=20\./);
   });
 
   it("installs, then validates, checks the format and runs npm test", () => {
