@@ -246,7 +246,7 @@ describe("xai-pricing: faults (string edits of the 2026-08-13 pricing page)", ()
     });
     // The amounts left unread are listed too (those no other price shares by value).
     expect(x.problems.slice(1).map((p) => p.message)).toEqual([expect.stringMatching(/passed over by no rule$/)]);
-    expect(x.problems[1]?.message).toContain("| grok-4.6 | 500k | $2.00 | $0.50 | $6.00 |");
+    expect(x.problems[1]?.where).toContain("| grok-4.6 | 500k | $2.00 | $0.50 | $6.00 |");
     expect(prices(x)["xai/grok-4.3"]).toEqual(TEXT_PRICES["xai/grok-4.3"]);
   });
 
