@@ -801,3 +801,102 @@ describe("catalog extract gemini-pricing (CLI)", () => {
     expect(parsed.observations.find((o) => o.model === "google/gemini-2.5-pro" && o.price === "batch/input")?.usd).toBe(0.625);
   });
 });
+
+// The pages of late August 2026 (MANIFEST "Added 2026-12b"): the devsite HTML of 08-25 and a pandoc-like
+// conversion of 08-21. Every expected price below is the page's own text, and the hand-checked ones are the MANIFEST's.
+describe("the 2026-08-25 devsite HTML and the 2026-08-21 markdown conversion, with two-date cells", () => {
+  const html = extract(readFileSync(path.join(REPO_ROOT, "test/fixtures/google/ai-google-dev-gemini-api-pricing__2026-08-25.html"), "utf8"), "html");
+  const md = extract(readFileSync(path.join(REPO_ROOT, "test/fixtures/google/ai-google-dev-gemini-api-pricing__2026-08-21.md"), "utf8"));
+  const dated = (r: Extraction, model: string) =>
+    Object.fromEntries(
+      r.observations
+        .filter((o) => o.model === `google/${model}`)
+        .map((o) => [`${o.price}${o.effectiveFrom ? ` from ${o.effectiveFrom}` : ""}${o.effectiveUntil ? ` until ${o.effectiveUntil}` : ""}`, o.usd]),
+    );
+
+  it("reads both cleanly, every amount accounted for", () => {
+    for (const r of [html, md]) {
+      expect(r.problems).toEqual([]);
+      expect(r.status).toBe("ok");
+      expect(r.accounting).toHaveLength(1);
+      expect(r.accounting![0]).toMatchObject({ seen: 514, read: 412, unread: 0 });
+    }
+  });
+
+  it("reads the same prices from the HTML and from the conversion", () => {
+    const all = (r: Extraction) => r.observations.map((o) => `${o.model} ${o.price} ${o.usd} ${o.unit} ${o.effectiveFrom} ${o.effectiveUntil}`).sort();
+    expect(all(md)).toEqual(all(html));
+  });
+
+  it("reads Gemini 3.7 Flash's two-date cells as today's price until 2026-12-31 and the scheduled one from 2027-01-01, on every tier (MANIFEST)", () => {
+    for (const r of [html, md]) {
+      const p = dated(r, "gemini-3.7-flash");
+      // "$0.75 through December 31, 2026. $1.50 starting January 1, 2027."
+      expect(p).toMatchObject({ "input until 2026-12-31": 0.75, "input from 2027-01-01": 1.5 });
+      expect(p).toMatchObject({ "batch/input until 2026-12-31": 0.375, "batch/input from 2027-01-01": 0.75 });
+      expect(p).toMatchObject({ "priority/output until 2026-12-31": 6.75, "priority/output from 2027-01-01": 13.5 });
+      // The caching cell: the token price for both periods; the storage per hour beside it is a fee, passed over.
+      expect(p).toMatchObject({ "cached_input until 2026-12-31": 0.075, "cached_input from 2027-01-01": 0.15 });
+      expect(Object.values(p)).not.toContain(0.5);
+      // 3 prices × 4 tiers × 2 periods, none without a day.
+      expect(Object.keys(p)).toHaveLength(24);
+      expect(Object.keys(p).every((k) => / (?:from|until) 20/.test(k))).toBe(true);
+    }
+    expect(dated(html, "gemini-3.6-flash")).toEqual(dated(html, "gemini-3.7-flash"));
+  });
+
+  it("reads the undated models as before: 3.5 Flash and 3.1 Pro's context split (MANIFEST)", () => {
+    expect(pricesOf(html, "gemini-3.5-flash")).toMatchObject({ input: 1.5, output: 9 });
+    // "$2.00, prompts <= 200k tokens<br>$4.00, prompts > 200k tokens"
+    expect(pricesOf(html, "gemini-3.1-pro-preview")).toMatchObject({ input: 2, "input@over_200k": 4 });
+    expect(find(html, "gemini-3.5-flash", "input")).not.toHaveProperty("effectiveFrom");
+  });
+
+  it("reads Veo per second by resolution (MANIFEST: Veo 3.1 Standard $0.40 (720p and 1080p) $0.60 (4k))", () => {
+    for (const r of [html, md]) {
+      expect(pricesOf(r, "veo-3.1-generate-preview")).toEqual({
+        "video_per_second:720p": 0.4,
+        "video_per_second:1080p": 0.4,
+        "video_per_second:4k": 0.6,
+      });
+      expect(pricesOf(r, "veo-3.1-fast-generate-preview")).toEqual({
+        "video_per_second:720p": 0.1,
+        "video_per_second:1080p": 0.12,
+        "video_per_second:4k": 0.3,
+      });
+      // "$0.05 (720p) $0.08 (1080p) (4k output not supported)": no 4k price.
+      expect(pricesOf(r, "veo-3.1-lite-generate-preview")).toEqual({ "video_per_second:720p": 0.05, "video_per_second:1080p": 0.08 });
+      expect(pricesOf(r, "veo-2.0-generate-001")).toEqual({ video_per_second: 0.35 });
+      expect(find(r, "veo-3.1-generate-preview", "video_per_second:4k")?.unit).toBe("second");
+    }
+  });
+
+  it("reads Live Translate's audio per 1M tokens and per minute (MANIFEST: $3.50 or $0.0053/min* (audio))", () => {
+    expect(pricesOf(html, "gemini-3.5-live-translate-preview")).toEqual({
+      audio_input: 3.5,
+      audio_input_per_minute: 0.0053,
+      audio_output: 21,
+      audio_output_per_minute: 0.0315,
+    });
+    expect(find(html, "gemini-3.5-live-translate-preview", "audio_output_per_minute")?.unit).toBe("minute");
+  });
+
+  it("passes over what no key holds by name: Lyria per song, storage and grounding fees, the worked per-minute note", () => {
+    expect(html.observations.some((o) => /lyria/.test(o.model))).toBe(false);
+    const rules = Object.fromEntries(html.accounting![0]!.passedOver.map((p) => [p.rule, p.amounts]));
+    expect(Object.keys(rules).sort()).toEqual(["restated-in-another-unit", "tool-fees", "unit-not-tracked", "worked-example"]);
+    // Lyria 3 Clip $0.04 and Pro $0.08 per song, and Omni Flash's "$17.50 (video)" output tokens.
+    expect(rules["unit-not-tracked"]).toBe(3);
+  });
+
+  it("reports a two-date cell whose days do not follow one another, and reads nothing of that row", () => {
+    const page = readFileSync(path.join(REPO_ROOT, "test/fixtures/google/ai-google-dev-gemini-api-pricing__2026-08-21.md"), "utf8");
+    const section = sectionOf(page, "Gemini 3.7 Flash");
+    const edited = replaceOnce(section, "$0.75 through December 31, 2026. $1.50 starting January 1, 2027.", "$0.75 through December 31, 2026. $1.50 starting February 1, 2027.");
+    const r = extract(replaceOnce(page, section, edited));
+    expect(r.status).toBe("partial");
+    expect(r.problems.some((p) => /do not follow one another/.test(p.message) && /Gemini 3\.7 Flash › ### Standard, row "Input price"/.test(p.where))).toBe(true);
+    expect(dated(r, "gemini-3.7-flash")).not.toHaveProperty("input until 2026-12-31");
+    expect(dated(r, "gemini-3.7-flash")).toHaveProperty("output until 2026-12-31", 3.75);
+  });
+});
