@@ -37,6 +37,19 @@ import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts"
  *
  * A table is tied to a model only through the id line of the section it sits in; a section without one,
  * or a table after a repeated tier (the heading of the next model is missing), is never guessed.
+ *
+ * Since August 2026 some cells price two periods: `$0.75 through December 31, 2026.<br>$1.50 starting January 1,
+ * 2027.` (run on in the markdown conversions): each period is read as a cell of its own (`datedAmountsIn`), today's
+ * price with its last day and the announced one with its first. Veo's table is priced per second by resolution
+ * (`$0.10 (720p) $0.12 (1080p) $0.30 (4k)` → `video_per_second:720p` …); the Live models restate their audio token
+ * prices per minute (`$3.00 or $0.005/min (audio)` → `audio_input` and `audio_input_per_minute`); audio tokens have
+ * keys of their own (`audio_input`, `audio_cached_input`, `audio_output`). What no key holds is passed over by a
+ * named rule (accounting.ts): storage per hour and grounding rows (tool-fees), Lyria's `$0.04 per song`
+ * (unit-not-tracked), per-image or per-minute-of-video equivalents (restated-in-another-unit), notes that work a
+ * price out (worked-example), a model priced in a list under another (untracked-model).
+ *
+ * The module is long because one page carries every kind of Google model (text tiers, images, video, music,
+ * embeddings, live audio) in free-text cells; each kind's reading is kept beside the others so a cell is read once.
  */
 
 const SOURCE_ID = "gemini-pricing";
