@@ -26,6 +26,8 @@ export const PASS_RULES = {
   "derived-by-multiplier": "a price the page derives from a multiplier that is recorded as such",
   "dated-not-read": "a price under a date or announcement the source reports rather than reads",
   "free-tier": "a free tier's limits or fees",
+  // `$3.50 or $0.0053/min`, `$0.45 ($0.00012 per image)`: one price said twice; the reading in the tracked unit is kept.
+  "restated-in-another-unit": "the price beside it restated in another unit (an equivalent, not a price of its own)",
 } as const;
 export type PassRule = keyof typeof PASS_RULES;
 

@@ -38,9 +38,20 @@ export function contextConditionIn(text: string): { condition: ContextCondition 
   const upTo = UP_TO_RE.exec(text);
   const overKey = over ? threshold(over[1]!, over[2]) : undefined;
   const upToKey = upTo ? threshold(upTo[1]!, upTo[2]) : undefined;
-  if (overKey && !upToKey) return { condition: { kind: "over", key: `over_${overKey}` }, rest: text.replace(over![0], " ") };
-  if (upToKey && !overKey) return { condition: { kind: "standard" }, rest: text.replace(upTo![0], " ") };
+  if (overKey && !upToKey) return { condition: { kind: "over", key: `over_${overKey}` }, rest: withoutCondition(text, over![0]) };
+  if (upToKey && !overKey) return { condition: { kind: "standard" }, rest: withoutCondition(text, upTo![0]) };
   return { condition: undefined, rest: text };
+}
+
+/**
+ * The text without its condition, and without the words that only led up to it: `Claude Haiku 5.5 (for prompts
+ * up to 100,000 tokens)` → `Claude Haiku 5.5  `, where the parenthesis said nothing else.
+ */
+function withoutCondition(text: string, condition: string): string {
+  const rest = text.replace(condition, "\u0000");
+  return rest
+    .replace(/\(\s*(?:for\s+)?(?:(?:prompts?|requests?|inputs?)\s+)?(?:with\s+)?\u0000\s*(?:context(?:\s+(?:length|window))?)?\s*\)/i, " ")
+    .replace("\u0000", " ");
 }
 
 /**

@@ -1,3 +1,4 @@
+import { type DatedBounds, datedBoundsIn, shiftDay } from "./dates.ts";
 import { markFootnotesInMarkup } from "./document.ts";
 
 /**
@@ -203,4 +204,81 @@ export function statedUnitIn(text: string): { unit: StatedUnit; rest: string } |
   const other = PER_OTHER.exec(text);
   if (other) return { unit: { per: "other", phrase: other[0].trim() }, rest: text.replace(other[0], " ") };
   return undefined;
+}
+
+/** One amount of a cell that prices several periods, with the days it holds and its other words (unit, condition). */
+export interface DatedAmount {
+  usd: number;
+  /** The number as written: `1.50`. */
+  written: string;
+  /** The first day it holds (`starting January 1, 2027`), absent when it holds already. */
+  effectiveFrom?: string;
+  /** The last day it holds (`through December 31, 2026`), absent when no end is stated. */
+  effectiveUntil?: string;
+  /** The words after the amount without its day: `/ 1,000,000 tokens per hour (storage price)`, or "". */
+  words: string;
+}
+
+export type DatedAmounts =
+  | { kind: "undated" }
+  | { kind: "dated"; amounts: DatedAmount[] }
+  | { kind: "problem"; message: string };
+
+/**
+ * A money cell that states several dated amounts: today's price and the price announced for a later day.
+ *
+ *   `$0.75 through December 31, 2026. $1.50 starting January 1, 2027.` (also with `<br>` between, or run on)
+ *     → [{usd 0.75, effectiveUntil 2026-12-31}, {usd 1.50, effectiveFrom 2027-01-01}]
+ *   `$0.50 until March 31, 2026, $0.80 from April 1, 2026`, `… starting <day>`, `… prior to <day>`
+ *
+ * A cell whose amounts name no day is `undated` (read it as any other cell). Amounts are grouped by the words
+ * they carry besides the day (a token price and a storage price per hour are two groups); within a group the
+ * periods must follow one another day after day (`through Dec 31` then `starting Jan 1`), and an amount with no
+ * day beside dated ones, a day before the first amount, a gap, an overlap or two prices for one period is a
+ * problem: which amount holds on which day is never guessed.
+ */
+export function datedAmountsIn(raw: string): DatedAmounts {
+  const text = normalize(raw.replace(/<br\s*\/?>/gi, " "));
+  const segments = amountSegmentsIn(text);
+  if (segments.length === 0) return { kind: "undated" };
+  const read = segments.map((s) => ({ segment: s, bounds: datedBoundsIn(s.tail, { quoted: text }) }));
+  const prefix = datedBoundsIn(text.slice(0, segments[0]!.index), { quoted: text });
+  const isDated = (b: DatedBounds) => b.kind === "problem" || b.effectiveFrom !== undefined || b.effectiveUntil !== undefined;
+  if (!read.some((r) => isDated(r.bounds)) && !isDated(prefix)) return { kind: "undated" };
+  if (isDated(prefix)) return { kind: "problem", message: `a day before the first amount in "${text}": which amount it dates is not guessed` };
+
+  const amounts: DatedAmount[] = [];
+  for (const { segment, bounds } of read) {
+    if (bounds.kind === "problem") return { kind: "problem", message: bounds.message };
+    if (segment.usd === undefined) return { kind: "problem", message: `"${segment.written}" is not a number in "${text}"` };
+    const words = bounds.rest.replace(/\s+/g, " ").replace(/^[\s.,;:]+|[\s.,;:]+$/g, "");
+    amounts.push({
+      usd: segment.usd,
+      written: segment.written,
+      ...(bounds.effectiveFrom ? { effectiveFrom: bounds.effectiveFrom } : {}),
+      ...(bounds.effectiveUntil ? { effectiveUntil: bounds.effectiveUntil } : {}),
+      words,
+    });
+  }
+
+  const groups = new Map<string, DatedAmount[]>();
+  for (const a of amounts) {
+    const key = a.words.toLowerCase().replace(/[^a-z0-9/<>=≤≥]+/g, " ").trim();
+    groups.set(key, [...(groups.get(key) ?? []), a]);
+  }
+  for (const group of groups.values()) {
+    const said = group.map((a) => `$${a.written}`).join(", ");
+    if (group.some((a) => !a.effectiveFrom && !a.effectiveUntil)) {
+      return { kind: "problem", message: `${said}: an amount with no day beside dated ones in "${text}"` };
+    }
+    const ordered = [...group].sort((a, b) => ((a.effectiveFrom ?? "") < (b.effectiveFrom ?? "") ? -1 : 1));
+    for (let i = 1; i < ordered.length; i++) {
+      const before = ordered[i - 1]!;
+      const after = ordered[i]!;
+      if (!before.effectiveUntil || !after.effectiveFrom || shiftDay(before.effectiveUntil, 1) !== after.effectiveFrom) {
+        return { kind: "problem", message: `${said}: the days of these amounts do not follow one another in "${text}"` };
+      }
+    }
+  }
+  return { kind: "dated", amounts };
 }

@@ -4,9 +4,11 @@ import type { Extraction } from "../../schemas/observation.ts";
 import type { Tier, Unit } from "../../schemas/price-key.ts";
 import { conditionKey, contextConditionIn } from "../extract/context-conditions.ts";
 import { cleanText, loadDocument, type PageFormat } from "../extract/document.ts";
-import { amountSegmentsIn, isNoPrice, parseDecimal, scaleDecimal, type StatedUnit, statedUnitIn } from "../extract/money.ts";
+import type { PassRule } from "../extract/accounting.ts";
+import { amountSegmentsIn, type DatedAmount, datedAmountsIn, isNoPrice, parseDecimal, scaleDecimal, type StatedUnit, statedUnitIn } from "../extract/money.ts";
 import { type TierOrStandard, tierLabel, tokenDimensionIn } from "../extract/price-labels.ts";
 import { type PageTable, readTables } from "../extract/tables.ts";
+import { billedUnitIn } from "../extract/units.ts";
 import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
 /**
@@ -35,6 +37,19 @@ import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts"
  *
  * A table is tied to a model only through the id line of the section it sits in; a section without one,
  * or a table after a repeated tier (the heading of the next model is missing), is never guessed.
+ *
+ * Since August 2026 some cells price two periods: `$0.75 through December 31, 2026.<br>$1.50 starting January 1,
+ * 2027.` (run on in the markdown conversions): each period is read as a cell of its own (`datedAmountsIn`), today's
+ * price with its last day and the announced one with its first. Veo's table is priced per second by resolution
+ * (`$0.10 (720p) $0.12 (1080p) $0.30 (4k)` → `video_per_second:720p` …); the Live models restate their audio token
+ * prices per minute (`$3.00 or $0.005/min (audio)` → `audio_input` and `audio_input_per_minute`); audio tokens have
+ * keys of their own (`audio_input`, `audio_cached_input`, `audio_output`). What no key holds is passed over by a
+ * named rule (accounting.ts): storage per hour and grounding rows (tool-fees), Lyria's `$0.04 per song`
+ * (unit-not-tracked), per-image or per-minute-of-video equivalents (restated-in-another-unit), notes that work a
+ * price out (worked-example), a model priced in a list under another (untracked-model).
+ *
+ * The module is long because one page carries every kind of Google model (text tiers, images, video, music,
+ * embeddings, live audio) in free-text cells; each kind's reading is kept beside the others so a cell is read once.
  */
 
 const SOURCE_ID = "gemini-pricing";
@@ -412,6 +427,28 @@ function readModelSection(result: ExtractionBuilder, section: Section, where: st
     readPriceTable(result, section, tier === "standard" ? undefined : tier, item.table, subWhere, context, imageModels);
   }
   readImageOutputNote(result, section, where, imageModels);
+  passOverWorkedNotes(result, section, where);
+}
+
+/** "… equating to an effective price of approximately $0.0368 per minute": a bill worked out from the rates above. */
+const WORKED_NOTE = /\b(?:effective price|equivalent to|equat(?:es|ing) to|approximately)\b/i;
+
+/**
+ * A note under a model's tables that works a price out from the ones read (per minute, per second) is passed over,
+ * as is a list item pricing another model (untracked).
+ */
+function passOverWorkedNotes(result: ExtractionBuilder, section: Section, where: string): void {
+  for (const note of section.notes) {
+    const text = normalizeCell(note);
+    // "- `gemini-2.0-flash-live-001`: Input $0.35 (text), …": another model priced in a list under this one, untracked.
+    const other = /^`?([a-z][a-z0-9]*(?:[-.][a-z0-9]+)+)`?\s*:/.exec(text);
+    if (other && !section.ids.includes(other[1]!) && /\$\s?\d/.test(text)) {
+      result.untrackedModel(other[1]!, `${where}, note "${text.slice(0, 60)}"`);
+      result.passOver("untracked-model", text);
+      continue;
+    }
+    if (/\$\s?\d/.test(text) && WORKED_NOTE.test(text) && !IMAGE_OUTPUT_NOTE.test(text)) result.passOver("worked-example", text);
+  }
 }
 
 /** "Gemini 2.5 Pro" with id `gemini-3-pro`: the id line belongs to another model. */
@@ -521,6 +558,10 @@ function readPriceTable(
     return;
   }
   const unit = statedUnitIn(table.header[paidCol]!)?.unit.per;
+  if (unit === "other") {
+    readPerUnitTable(result, section, table, labelCol, paidCol, where, context);
+    return;
+  }
 
   const rows = table.rows.map((row) => ({
     row,
@@ -533,10 +574,12 @@ function readPriceTable(
   rows.forEach(({ label, paidText }, i) => {
     const kind = kinds[i]!;
     const rowWhere = `${where}, row "${label}"`;
-    if (kind.kind === "skip") return;
+    if (kind.kind === "skip") {
+      // Storage, grounding with Search or Maps, tuning: a feature's fee beside the model's prices.
+      result.passOver("tool-fees", paidText);
+      return;
+    }
     if (kind.kind === "unknown") {
-      // A table priced per request or per second (Veo, Lyria) holds nothing a price key can carry.
-      if (unit === "other") return;
       if (/\$\s?\d/.test(paidText)) result.problem(`row "${label}" has a price but is not a known price row: not read`, rowWhere);
       return;
     }
@@ -550,19 +593,126 @@ function readPriceTable(
       result.problem(ids, rowWhere);
       return;
     }
-    const read = readPaidCell(paidText, kind.dimension, unit, kind.modality);
-    for (const p of read.problems) result.problem(`${p} in "${paidText}"`, rowWhere);
-    if (read.problems.length > 0) return;
+    // "$0.75 through December 31, 2026. $1.50 starting January 1, 2027.": each period is read as a cell of its own.
+    const dated = datedAmountsIn(paidText);
+    if (dated.kind === "problem") {
+      result.problem(`${dated.message}: row not read`, rowWhere);
+      return;
+    }
+    const periods = dated.kind === "dated" ? periodsOf(dated.amounts) : [{ text: paidText }];
+    const reads = periods.map((period) => ({ period, read: readPaidCell(period.text, kind.dimension, unit, kind.modality) }));
+    const problems = reads.flatMap((r) => r.read.problems);
+    for (const p of problems) result.problem(`${p} in "${paidText}"`, rowWhere);
+    if (problems.length > 0) return;
     const evidence = `${context} › ${label}: ${paidText}`;
-    for (const price of read.prices) {
-      const key = `${tier ? `${tier}/` : ""}${price.dimension}${price.condition ? `@${price.condition}` : ""}`;
-      for (const id of ids) {
-        result.observe({ model: `${VENDOR}/${id}`, price: key, usd: price.usd, unit: price.unit, evidence }, rowWhere);
-        if (price.dimension === "image") imageModels.add(id);
+    for (const { period, read } of reads) {
+      for (const passed of read.passed) result.passOver(passed.rule, passed.text);
+      for (const price of read.prices) {
+        const key = `${tier ? `${tier}/` : ""}${price.dimension}${price.condition ? `@${price.condition}` : ""}`;
+        for (const id of ids) {
+          result.observe(
+            {
+              model: `${VENDOR}/${id}`,
+              price: key,
+              usd: price.usd,
+              unit: price.unit,
+              ...(period.effectiveFrom ? { effectiveFrom: period.effectiveFrom } : {}),
+              ...(period.effectiveUntil ? { effectiveUntil: period.effectiveUntil } : {}),
+              evidence,
+            },
+            rowWhere,
+          );
+          if (price.dimension === "image") imageModels.add(id);
+        }
       }
     }
   });
 }
+
+
+/** The amounts of a dated cell, period by period, each as the text of a cell of its own. */
+function periodsOf(amounts: DatedAmount[]): { text: string; effectiveFrom?: string; effectiveUntil?: string }[] {
+  const periods = new Map<string, { text: string; effectiveFrom?: string; effectiveUntil?: string }>();
+  for (const a of amounts) {
+    const key = `${a.effectiveFrom ?? ""}|${a.effectiveUntil ?? ""}`;
+    const period = periods.get(key) ?? {
+      text: "",
+      ...(a.effectiveFrom ? { effectiveFrom: a.effectiveFrom } : {}),
+      ...(a.effectiveUntil ? { effectiveUntil: a.effectiveUntil } : {}),
+    };
+    period.text = `${period.text} $${a.written} ${a.words}`.trim();
+    periods.set(key, period);
+  }
+  return [...periods.values()];
+}
+
+/**
+ * A table priced per second, per minute or per request (Veo, Lyria): the header gives the unit. Video rows
+ * ("Veo 3.1 Fast video with audio price (default)": `$0.10 (720p) $0.12 (1080p) $0.30 (4k)`) give
+ * `video_per_second[:<resolution>]` of the id the row's qualifier names; any other unit no key holds
+ * ("$0.04 per song") is passed over by name.
+ */
+function readPerUnitTable(
+  result: ExtractionBuilder,
+  section: Section,
+  table: PageTable,
+  labelCol: number,
+  paidCol: number,
+  where: string,
+  context: string,
+): void {
+  const billed = billedUnitIn(table.header[paidCol]!);
+  const headingWords = new Set(words(section.heading));
+  const rows = table.rows.map((row) => ({ label: displayText(row.cells[labelCol] ?? ""), paidText: normalizeCell(row.cells[paidCol] ?? "") }));
+  const video = rows.map(({ label }) => VIDEO_ROW.exec(label));
+  const qualifiers = video.map((m) => (m ? words(m[1]!).filter((w) => !headingWords.has(w)) : []));
+  rows.forEach(({ label, paidText }, i) => {
+    const rowWhere = `${where}, row "${label}"`;
+    if (!/\$\s?\d/.test(paidText)) return;
+    if (billed?.unit !== "second" || !video[i]) {
+      result.passOver("unit-not-tracked", paidText);
+      return;
+    }
+    const ids = idsFor(qualifiers[i]!, section.ids, qualifiers.filter((q) => q.length > 0));
+    if (typeof ids === "string") {
+      result.problem(ids, rowWhere);
+      return;
+    }
+    const prices: { key: string; usd: number }[] = [];
+    const problems: string[] = [];
+    const amounts = amountSegmentsIn(paidText);
+    if (paidText.slice(0, amounts[0]?.index ?? 0).trim() !== "") problems.push(`text before the first amount`);
+    for (const a of amounts) {
+      if (a.usd === undefined) {
+        problems.push(`"${a.written}" is not a number`);
+        continue;
+      }
+      // `(720p and 1080p)`, `(4k)`; `(4k output not supported)` says what is not priced.
+      const tail = a.tail.replace(/\([^)]*\bnot supported\)/gi, " ").replace(/[*^†‡]/g, " ").trim();
+      const variants = /^\(([^)]*)\)$/.exec(tail);
+      const named = variants ? variants[1]!.split(/\s*(?:,|\band\b|\/)\s*/).map((v) => v.trim().toLowerCase()) : [];
+      if (tail !== "" && (!variants || !named.every((v) => /^\d+(?:p|k)$/.test(v)))) {
+        problems.push(`unrecognised wording "${tail}" after $${a.written}`);
+        continue;
+      }
+      if (named.length === 0) prices.push({ key: "video_per_second", usd: a.usd });
+      for (const v of named) prices.push({ key: `video_per_second:${v}`, usd: a.usd });
+    }
+    if (new Set(prices.map((p) => p.key)).size !== prices.length) problems.push("two amounts for one resolution");
+    if (problems.length > 0) {
+      for (const p of problems) result.problem(`${p} in "${paidText}": row not read`, rowWhere);
+      return;
+    }
+    for (const id of ids) {
+      for (const p of prices) {
+        result.observe({ model: `${VENDOR}/${id}`, price: p.key, usd: p.usd, unit: "second", evidence: `${context} › ${label}: ${paidText}` }, rowWhere);
+      }
+    }
+  });
+}
+
+/** "Veo 3.1 Fast video with audio price (default)", "Video price": the words before "video" qualify the id. */
+const VIDEO_ROW = /^(.*?)\bvideo\b(?:\s+with(?:out)?\s+audio)?\s+price\b(?:\s*\((?:default)\))?$/i;
 
 /**
  * Which of the section's ids a row prices. "Image price" under one id → that id; "Imagen 4 Fast image price"
@@ -624,7 +774,7 @@ const SAME_AS_STANDARD = /^same as (?:the )?standard\b[\s:.,;*^†‡-]*$/i;
 
 /**
  * `$1.25, prompts <= 200k tokens $2.50, prompts > 200k tokens` → input 1.25, input@over_200k 2.50.
- * `$0.30 (text / image / video) $1.00 (audio)` → input 0.30, input@audio 1.00.
+ * `$0.30 (text / image / video) $1.00 (audio)` → input 0.30, audio_input 1.00.
  * `$12.00 (text and thinking) $0.134 per 1K/2K image $0.24 per 4K image` → output 12, image 0.134.
  * Storage prices per hour, per-image input prices, other image sizes than 1K and restatements of an amount
  * in another unit (per minute, per image) are passed over; any text that is not understood makes the whole
@@ -635,11 +785,12 @@ function readPaidCell(
   dimension: Dimension,
   headerUnit: CellUnit | undefined,
   labelModality: Set<string> | undefined,
-): { prices: CellPrice[]; problems: string[] } {
+): { prices: CellPrice[]; problems: string[]; passed: { rule: PassRule; text: string }[] } {
   const problems: string[] = [];
   const prices: CellPrice[] = [];
+  const passed: { rule: PassRule; text: string }[] = [];
   const amounts = amountSegmentsIn(text);
-  if (amounts.length === 0) return { prices, problems: [/free/i.test(text) ? "no paid price" : "no dollar amount"] };
+  if (amounts.length === 0) return { prices, problems: [/free/i.test(text) ? "no paid price" : "no dollar amount"], passed };
   const prefix = text.slice(0, amounts[0]!.index);
   if (prefix.replace(/[\s*^†‡]/g, "") !== "" && !SAME_AS_STANDARD.test(prefix.trim())) problems.push(`text before the first amount ("${prefix.trim()}")`);
   if (/[€£¥]|\b(?:EUR|GBP|JPY|INR)\b/.test(text)) problems.push("another currency");
@@ -668,7 +819,6 @@ function readPaidCell(
     if (restated[i] && typeof seg !== "string" && typeof base === "object" && !base.modality) base.modality = seg.modality;
   });
 
-  const otherSizes: string[] = [];
   const passedOver: string[] = [];
   amounts.forEach((a, i) => {
     const usd = a.usd;
@@ -681,25 +831,34 @@ function readPaidCell(
       problems.push(seg);
       return;
     }
-    if (seg.skip) return;
-    if (restated[i] === "time") {
-      passedOver.push(`$${a.written}`);
+    if (seg.skip) {
+      passed.push({ rule: "tool-fees", text: `$${a.written}` });
       return;
     }
     const modality = seg.modality ?? labelModality;
-    // One amount for text and audio alike is the default price; `@audio` is for an audio price of its own.
+    // One amount for text and audio alike is the default price; audio_input/audio_output are audio's own prices.
     const audio = (modality?.has("audio") ?? false) && !modality?.has("text");
     const textual = modality === undefined || modality.has("text") || modality.has("thinking");
+    if (restated[i] === "time") {
+      // `$3.50 or $0.0053/min (audio)`: the audio token price restated per minute of audio is a price of its own.
+      const perMinute = /^\s*\/?\s*(?:per\s*)?min/i.test(a.tail);
+      if (audio && perMinute && (dimension === "input" || dimension === "output") && !seg.condition) {
+        prices.push({ dimension: `audio_${dimension}_per_minute`, condition: undefined, usd, unit: "minute" });
+      } else passed.push({ rule: "restated-in-another-unit", text: `$${a.written}` });
+      return;
+    }
     if (audio && seg.condition) {
       problems.push(`both a modality and a prompt-size condition for $${a.written}`);
       return;
     }
-    const condition = audio ? "audio" : seg.condition;
+    const condition = seg.condition;
     const unit = seg.unit ?? headerUnit;
 
     if (unit === "image") {
       if ((dimension === "input" || dimension === "cached_input") && restated[i]) {
-        passedOver.push(`$${a.written}`); // the token price before it is the price; this is its per-image equivalent
+        // the token price before it is the price; this is its per-image equivalent
+        passedOver.push(`$${a.written}`);
+        passed.push({ rule: "restated-in-another-unit", text: `$${a.written}` });
         return;
       }
       if (dimension === "input") {
@@ -710,15 +869,15 @@ function readPaidCell(
         problems.push(`a per-image context caching price $${a.written}`);
         return;
       }
-      if (seg.sizes && !seg.sizes.includes("1k")) {
-        otherSizes.push(`$${a.written}`); // 0.5K, 2K, 4K images: only the default (1K) size has a key
-        return;
-      }
-      if (condition) {
+      if (condition || audio) {
         problems.push(`a per-image price with a condition for $${a.written}`);
         return;
       }
-      prices.push({ dimension: "image", condition: undefined, usd, unit: "image" });
+      // `per 1K/2K image` → image (the default size, 1K) and image:2k; `per 4K image` → image:4k; `per 0.5K image` → image:0_5k.
+      if (!seg.sizes || seg.sizes.includes("1k")) prices.push({ dimension: "image", condition: undefined, usd, unit: "image" });
+      for (const size of seg.sizes ?? []) {
+        if (size !== "1k") prices.push({ dimension: `image:${size.replace(".", "_")}`, condition: undefined, usd, unit: "image" });
+      }
       return;
     }
     if (unit === "1M tokens" || unit === "1K tokens") {
@@ -726,7 +885,7 @@ function readPaidCell(
         problems.push(`an image price per ${unit} rather than per image ($${a.written})`);
         return;
       }
-      let dim: string = dimension;
+      let dim: string = audio ? `audio_${dimension}` : dimension;
       if (!audio && !textual) {
         if (!seg.modality && onlyImages(labelModality) && (dimension === "input" || dimension === "cached_input")) {
           // An "Image input price" row: image input tokens. An "(image)" after an amount in an input cell is
@@ -735,6 +894,7 @@ function readPaidCell(
         } else if (dimension !== "output" || (!modality?.has("image") && !modality?.has("images"))) {
           // (image) / (video) alone: image output tokens have a key, image/video input tokens are passed over.
           passedOver.push(`$${a.written}`);
+          passed.push({ rule: "unit-not-tracked", text: `$${a.written}` });
           return;
         } else dim = "image_output";
       }
@@ -746,8 +906,8 @@ function readPaidCell(
     );
   });
 
-  if (problems.length === 0 && prices.length === 0 && (otherSizes.length > 0 || passedOver.length > 0)) {
-    problems.push(`no price this source can key (${[...otherSizes, ...passedOver].join(", ")} passed over)`);
+  if (problems.length === 0 && prices.length === 0 && passedOver.length > 0) {
+    problems.push(`no price this source can key (${passedOver.join(", ")} passed over)`);
   }
   // One key, one price: "$2.00 … $4.00" with nothing telling them apart is not read.
   const byKey = new Map<string, CellPrice[]>();
@@ -761,7 +921,7 @@ function readPaidCell(
       problems.push(`${ps.length} different amounts for ${k.replace(/@$/, "")} (${ps.map((p) => `$${p.usd}`).join(", ")})`);
     } else unique.push(ps[0]!);
   }
-  return { prices: problems.length > 0 ? [] : unique, problems };
+  return { prices: problems.length > 0 ? [] : unique, problems, passed };
 }
 
 function onlyImages(modality: Set<string> | undefined): boolean {

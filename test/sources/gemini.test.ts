@@ -71,6 +71,11 @@ const EXPECTED_MODELS = [
   "imagen-4.0-fast-generate-001",
   "imagen-4.0-generate-001",
   "imagen-4.0-ultra-generate-001",
+  "veo-2.0-generate-001",
+  "veo-3.0-fast-generate-001",
+  "veo-3.0-generate-001",
+  "veo-3.1-fast-generate-preview",
+  "veo-3.1-generate-preview",
 ].map((id) => `google/${id}`);
 
 describe("gemini-pricing source", () => {
@@ -147,22 +152,22 @@ describe("the 2025-11-21 markdown export", () => {
   it("reads Gemini 2.5 Flash (MANIFEST), with the audio input split", () => {
     expect(pricesOf(result, "gemini-2.5-flash")).toEqual({
       input: 0.3,
-      "input@audio": 1,
+      audio_input: 1,
       output: 2.5,
       cached_input: 0.03,
-      "cached_input@audio": 0.1,
+      audio_cached_input: 0.1,
       "batch/input": 0.15,
-      "batch/input@audio": 0.5,
+      "batch/audio_input": 0.5,
       "batch/output": 1.25,
       "batch/cached_input": 0.03,
-      "batch/cached_input@audio": 0.1,
+      "batch/audio_cached_input": 0.1,
     });
   });
 
   it("reads the Flash-Lite models", () => {
     expect(pricesOf(result, "gemini-2.5-flash-lite")).toMatchObject({
       input: 0.1,
-      "input@audio": 0.3,
+      audio_input: 0.3,
       output: 0.4,
       cached_input: 0.01,
       "batch/input": 0.05,
@@ -179,10 +184,10 @@ describe("the 2025-11-21 markdown export", () => {
   it("reads Gemini 2.0 Flash, whose caching price says / 1,000,000 tokens itself", () => {
     expect(pricesOf(result, "gemini-2.0-flash")).toMatchObject({
       input: 0.1,
-      "input@audio": 0.7,
+      audio_input: 0.7,
       output: 0.4,
       cached_input: 0.025,
-      "cached_input@audio": 0.175,
+      audio_cached_input: 0.175,
       image: 0.039,
       "batch/image": 0.0195,
       image_output: 30,
@@ -210,14 +215,19 @@ describe("the 2025-11-21 markdown export", () => {
       "batch/input": 0.15,
       "batch/image": 0.0195,
     });
+    // "$0.134 per 1K/2K image** $0.24 per 4K image**": the 1K price is `image`, the sizes it names have keys of their own.
     expect(pricesOf(result, "gemini-3-pro-image-preview")).toEqual({
       input: 2,
       output: 12,
       image: 0.134,
+      "image:2k": 0.134,
+      "image:4k": 0.24,
       image_output: 120,
       "batch/input": 1,
       "batch/output": 6,
       "batch/image": 0.067,
+      "batch/image:2k": 0.067,
+      "batch/image:4k": 0.12,
     });
     expect(find(result, "gemini-3-pro-image-preview", "image")?.unit).toBe("image");
     expect(find(result, "gemini-3-pro-image-preview", "image_output")?.unit).toBe("1M tokens");
@@ -252,11 +262,12 @@ describe("the 2025-11-21 markdown export", () => {
 
   it("never takes a price from the free tier", () => {
     // Free-tier-only models (Gemma) give nothing and are reported as untracked, not as problems.
-    expect(result.untracked.map((u) => u.name)).toEqual(["Gemma 3", "Gemma 3n"]);
-    expect(result.observations.some((o) => /gemma/.test(o.model))).toBe(false);
-    // Veo (per second) and the tool prices (grounding, search) are not catalog prices.
-    expect(result.observations.some((o) => /veo/.test(o.model))).toBe(false);
+    // A model priced only in a list under another ("`gemini-2.0-flash-live-001`: Input $0.35 …") is untracked too.
+    expect(result.untracked.map((u) => u.name)).toEqual(["gemini-2.0-flash-live-001", "Gemma 3", "Gemma 3n"]);
+    expect(result.observations.some((o) => /gemma|flash-live-001/.test(o.model))).toBe(false);
+    // The tool prices (grounding, search) are not catalog prices: passed over as tool fees.
     expect(result.observations.some((o) => [35, 25, 14].includes(o.usd))).toBe(false);
+    expect(result.accounting?.[0]?.passedOver.map((p) => p.rule)).toContain("tool-fees");
     // A dollar amount in the Free Tier column is still not the paid price.
     const edited = replaceOnce(
       PAGE,
@@ -294,7 +305,7 @@ describe("the 2025-11-21 markdown export", () => {
     const r = extract(replaceOnce(PAGE, standard, edited));
     expect(r.status).toBe("ok");
     expect(usd(r, "gemini-2.5-flash", "input")).toBe(0.3);
-    expect(usd(r, "gemini-2.5-flash", "input@audio")).toBe(1);
+    expect(usd(r, "gemini-2.5-flash", "audio_input")).toBe(1);
   });
 });
 
@@ -342,10 +353,10 @@ describe("the 2026-08-13 devsite HTML (what the URL serves)", () => {
     expect(result.untracked.map((u) => u.name)).toEqual(["Gemma 4"]);
   });
 
-  it("emits every id on the page except Veo (per second) and Lyria (per request)", () => {
+  it("emits every id on the page except Lyria (per song, a unit no key holds)", () => {
     const ids = [...HTML_PAGE.matchAll(/<code translate="no" dir="ltr">([a-z0-9.-]+)<\/code>/g)].map((m) => `google/${m[1]}`);
-    const expected = [...new Set(ids)].filter((id) => !/\/(?:veo|lyria)-/.test(id)).sort();
-    expect(expected).toHaveLength(33);
+    const expected = [...new Set(ids)].filter((id) => !/\/lyria-/.test(id)).sort();
+    expect(expected).toHaveLength(39);
     expect([...new Set(result.observations.map((o) => o.model))].sort()).toEqual(expected);
   });
 
@@ -417,36 +428,47 @@ describe("the 2026-08-13 devsite HTML (what the URL serves)", () => {
   it("reads Gemini 3 Flash Preview with its audio prices in every tier", () => {
     expect(pricesOf(result, "gemini-3-flash-preview")).toMatchObject({
       input: 0.5,
-      "input@audio": 1,
+      audio_input: 1,
       output: 3,
       cached_input: 0.05,
-      "cached_input@audio": 0.1,
+      audio_cached_input: 0.1,
       "batch/cached_input": 0.05,
-      "batch/cached_input@audio": 0.1,
-      "flex/input@audio": 0.5,
+      "batch/audio_cached_input": 0.1,
+      "flex/audio_input": 0.5,
       "priority/input": 0.9,
-      "priority/input@audio": 1.8,
+      "priority/audio_input": 1.8,
       "priority/output": 5.4,
     });
   });
 
-  it("reads audio token prices, not their per-minute equivalents", () => {
+  it("reads audio token prices and their per-minute prices; image/video per minute is an equivalent, passed over", () => {
     // "$0.75 (text) $3.00 or $0.005/min (audio) $1.00 or $0.002/min (image/video)"
     expect(pricesOf(result, "gemini-3.1-flash-live-preview")).toEqual({
       input: 0.75,
-      "input@audio": 3,
+      audio_input: 3,
+      audio_input_per_minute: 0.005,
       output: 4.5,
-      "output@audio": 12,
+      audio_output: 12,
+      audio_output_per_minute: 0.018,
     });
-    // "$3.50 or $0.0053/min* (audio)": the footnote bills tokens, 25 per second of audio.
-    expect(pricesOf(result, "gemini-3.5-live-translate-preview")).toEqual({ "input@audio": 3.5, "output@audio": 21 });
+    expect(find(result, "gemini-3.1-flash-live-preview", "audio_input_per_minute")?.unit).toBe("minute");
+    // "$3.50 or $0.0053/min* (audio)" (MANIFEST): the footnote bills tokens, 25 per second of audio.
+    expect(pricesOf(result, "gemini-3.5-live-translate-preview")).toEqual({
+      audio_input: 3.5,
+      audio_input_per_minute: 0.0053,
+      audio_output: 21,
+      audio_output_per_minute: 0.0315,
+    });
+    expect(result.accounting?.[0]?.passedOver.map((p) => p.rule)).toEqual(
+      expect.arrayContaining(["restated-in-another-unit", "worked-example", "tool-fees"]),
+    );
   });
 
   it("reads one amount for every modality as the input price, without an audio price of its own", () => {
     // "$0.30 (text / image / video / audio)"
     const lite = pricesOf(result, "gemini-3.5-flash-lite");
     expect(lite).toMatchObject({ input: 0.3, "batch/input": 0.15, "flex/input": 0.15, "priority/input": 0.54 });
-    expect(Object.keys(lite).filter((k) => k.includes("@audio"))).toEqual([]);
+    expect(Object.keys(lite).filter((k) => k.startsWith("audio_") || k.includes("/audio_"))).toEqual([]);
   });
 
   it("reads Gemini 3 Pro Image: the 1K/2K per-image price, image tokens, and no per-image input amount", () => {
@@ -455,31 +477,44 @@ describe("the 2026-08-13 devsite HTML (what the URL serves)", () => {
       output: 12,
       image_output: 120,
       image: 0.134,
+      "image:2k": 0.134,
+      "image:4k": 0.24,
       "batch/input": 1,
       "batch/output": 6,
       "batch/image": 0.067,
+      "batch/image:2k": 0.067,
+      "batch/image:4k": 0.12,
       "flex/input": 1,
       "flex/output": 6,
       "flex/image": 0.067,
+      "flex/image:2k": 0.067,
+      "flex/image:4k": 0.12,
       "priority/input": 3.6,
       "priority/output": 21.6,
       "priority/image_output": 216,
     });
     expect(find(result, "gemini-3-pro-image", "image")?.unit).toBe("image");
     // Not read: "$0.0006 (image)*" in the Batch input cell, per image (the footnote) though written like a
-    // token price; the per-image input equivalent $0.0011; the 4K prices $0.24 and $0.12.
+    // token price (passed over by name); the per-image input equivalent $0.0011 (a restatement).
   });
 
-  it("reads the 1K image price of Gemini 3.1 Flash Image, not the 0.5K, 2K or 4K ones", () => {
+  it("reads the image prices of Gemini 3.1 Flash Image at every size: 1K as image, 0.5K, 2K and 4K by size", () => {
+    // "$0.045 per 0.5K image*, $0.067 per 1K image*, $0.101 per 2K image*, and $0.151 per 4K image*"
     expect(pricesOf(result, "gemini-3.1-flash-image")).toEqual({
       input: 0.5,
       output: 3,
       image_output: 60,
       image: 0.067,
+      "image:0_5k": 0.045,
+      "image:2k": 0.101,
+      "image:4k": 0.151,
       "batch/input": 0.25,
       "batch/output": 1.5,
       "batch/image_output": 30,
       "batch/image": 0.034,
+      "batch/image:0_5k": 0.022,
+      "batch/image:2k": 0.05,
+      "batch/image:4k": 0.076,
     });
     // "Equivalent to $0.0336 per 1K resolution image*"
     expect(pricesOf(result, "gemini-3.1-flash-lite-image")).toEqual({
@@ -518,10 +553,10 @@ describe("the 2026-08-13 devsite HTML (what the URL serves)", () => {
     expect(pricesOf(result, "gemini-embedding-2")).toEqual({
       input: 0.2,
       image_input: 0.45,
-      "input@audio": 6.5,
+      audio_input: 6.5,
       "batch/input": 0.1,
       "batch/image_input": 0.225,
-      "batch/input@audio": 3.25,
+      "batch/audio_input": 3.25,
     });
     expect(pricesOf(result, "gemini-embedding-001")).toEqual({ input: 0.15, "batch/input": 0.075 });
   });
@@ -529,15 +564,15 @@ describe("the 2026-08-13 devsite HTML (what the URL serves)", () => {
   it("gives Gemini 2.0 Flash no image price now that its image generation is shut down", () => {
     expect(pricesOf(result, "gemini-2.0-flash")).toEqual({
       input: 0.1,
-      "input@audio": 0.7,
+      audio_input: 0.7,
       output: 0.4,
       cached_input: 0.025,
-      "cached_input@audio": 0.175,
+      audio_cached_input: 0.175,
       "batch/input": 0.05,
-      "batch/input@audio": 0.35,
+      "batch/audio_input": 0.35,
       "batch/output": 0.2,
       "batch/cached_input": 0.025,
-      "batch/cached_input@audio": 0.175,
+      "batch/audio_cached_input": 0.175,
     });
   });
 
@@ -588,7 +623,9 @@ describe("drift in the devsite HTML", () => {
     const r = extract(replaceOnce(HTML_PAGE, group, ""), "html");
     expect(r.status).toBe("partial");
     expect(pricesOf(r, "gemini-3.1-flash-tts-preview")).toEqual(pricesOf(clean, "gemini-3.1-flash-tts-preview"));
-    expect(r.problems.map((p) => p.where)).toEqual([
+    // The amounts of the refused tables are then read into no price: the accounting says so too.
+    expect(r.problems.some((p) => /^amounts? not accounted for$/.test(p.where))).toBe(true);
+    expect(r.problems.map((p) => p.where).filter((w) => !/^amounts? not accounted for$/.test(w))).toEqual([
       "## Gemini 3.1 Flash TTS Preview › ### Standard",
       "## Gemini 3.1 Flash TTS Preview › ### Batch",
       "## Gemini 3.1 Flash TTS Preview › ### Flex",
@@ -762,5 +799,104 @@ describe("catalog extract gemini-pricing (CLI)", () => {
     const parsed = Extraction.parse(JSON.parse(stdout));
     expect(parsed.status).toBe("ok");
     expect(parsed.observations.find((o) => o.model === "google/gemini-2.5-pro" && o.price === "batch/input")?.usd).toBe(0.625);
+  });
+});
+
+// The pages of late August 2026 (MANIFEST "Added 2026-12b"): the devsite HTML of 08-25 and a pandoc-like
+// conversion of 08-21. Every expected price below is the page's own text, and the hand-checked ones are the MANIFEST's.
+describe("the 2026-08-25 devsite HTML and the 2026-08-21 markdown conversion, with two-date cells", () => {
+  const html = extract(readFileSync(path.join(REPO_ROOT, "test/fixtures/google/ai-google-dev-gemini-api-pricing__2026-08-25.html"), "utf8"), "html");
+  const md = extract(readFileSync(path.join(REPO_ROOT, "test/fixtures/google/ai-google-dev-gemini-api-pricing__2026-08-21.md"), "utf8"));
+  const dated = (r: Extraction, model: string) =>
+    Object.fromEntries(
+      r.observations
+        .filter((o) => o.model === `google/${model}`)
+        .map((o) => [`${o.price}${o.effectiveFrom ? ` from ${o.effectiveFrom}` : ""}${o.effectiveUntil ? ` until ${o.effectiveUntil}` : ""}`, o.usd]),
+    );
+
+  it("reads both cleanly, every amount accounted for", () => {
+    for (const r of [html, md]) {
+      expect(r.problems).toEqual([]);
+      expect(r.status).toBe("ok");
+      expect(r.accounting).toHaveLength(1);
+      expect(r.accounting![0]).toMatchObject({ seen: 514, read: 412, unread: 0 });
+    }
+  });
+
+  it("reads the same prices from the HTML and from the conversion", () => {
+    const all = (r: Extraction) => r.observations.map((o) => `${o.model} ${o.price} ${o.usd} ${o.unit} ${o.effectiveFrom} ${o.effectiveUntil}`).sort();
+    expect(all(md)).toEqual(all(html));
+  });
+
+  it("reads Gemini 3.7 Flash's two-date cells as today's price until 2026-12-31 and the scheduled one from 2027-01-01, on every tier (MANIFEST)", () => {
+    for (const r of [html, md]) {
+      const p = dated(r, "gemini-3.7-flash");
+      // "$0.75 through December 31, 2026. $1.50 starting January 1, 2027."
+      expect(p).toMatchObject({ "input until 2026-12-31": 0.75, "input from 2027-01-01": 1.5 });
+      expect(p).toMatchObject({ "batch/input until 2026-12-31": 0.375, "batch/input from 2027-01-01": 0.75 });
+      expect(p).toMatchObject({ "priority/output until 2026-12-31": 6.75, "priority/output from 2027-01-01": 13.5 });
+      // The caching cell: the token price for both periods; the storage per hour beside it is a fee, passed over.
+      expect(p).toMatchObject({ "cached_input until 2026-12-31": 0.075, "cached_input from 2027-01-01": 0.15 });
+      expect(Object.values(p)).not.toContain(0.5);
+      // 3 prices × 4 tiers × 2 periods, none without a day.
+      expect(Object.keys(p)).toHaveLength(24);
+      expect(Object.keys(p).every((k) => / (?:from|until) 20/.test(k))).toBe(true);
+    }
+    expect(dated(html, "gemini-3.6-flash")).toEqual(dated(html, "gemini-3.7-flash"));
+  });
+
+  it("reads the undated models as before: 3.5 Flash and 3.1 Pro's context split (MANIFEST)", () => {
+    expect(pricesOf(html, "gemini-3.5-flash")).toMatchObject({ input: 1.5, output: 9 });
+    // "$2.00, prompts <= 200k tokens<br>$4.00, prompts > 200k tokens"
+    expect(pricesOf(html, "gemini-3.1-pro-preview")).toMatchObject({ input: 2, "input@over_200k": 4 });
+    expect(find(html, "gemini-3.5-flash", "input")).not.toHaveProperty("effectiveFrom");
+  });
+
+  it("reads Veo per second by resolution (MANIFEST: Veo 3.1 Standard $0.40 (720p and 1080p) $0.60 (4k))", () => {
+    for (const r of [html, md]) {
+      expect(pricesOf(r, "veo-3.1-generate-preview")).toEqual({
+        "video_per_second:720p": 0.4,
+        "video_per_second:1080p": 0.4,
+        "video_per_second:4k": 0.6,
+      });
+      expect(pricesOf(r, "veo-3.1-fast-generate-preview")).toEqual({
+        "video_per_second:720p": 0.1,
+        "video_per_second:1080p": 0.12,
+        "video_per_second:4k": 0.3,
+      });
+      // "$0.05 (720p) $0.08 (1080p) (4k output not supported)": no 4k price.
+      expect(pricesOf(r, "veo-3.1-lite-generate-preview")).toEqual({ "video_per_second:720p": 0.05, "video_per_second:1080p": 0.08 });
+      expect(pricesOf(r, "veo-2.0-generate-001")).toEqual({ video_per_second: 0.35 });
+      expect(find(r, "veo-3.1-generate-preview", "video_per_second:4k")?.unit).toBe("second");
+    }
+  });
+
+  it("reads Live Translate's audio per 1M tokens and per minute (MANIFEST: $3.50 or $0.0053/min* (audio))", () => {
+    expect(pricesOf(html, "gemini-3.5-live-translate-preview")).toEqual({
+      audio_input: 3.5,
+      audio_input_per_minute: 0.0053,
+      audio_output: 21,
+      audio_output_per_minute: 0.0315,
+    });
+    expect(find(html, "gemini-3.5-live-translate-preview", "audio_output_per_minute")?.unit).toBe("minute");
+  });
+
+  it("passes over what no key holds by name: Lyria per song, storage and grounding fees, the worked per-minute note", () => {
+    expect(html.observations.some((o) => /lyria/.test(o.model))).toBe(false);
+    const rules = Object.fromEntries(html.accounting![0]!.passedOver.map((p) => [p.rule, p.amounts]));
+    expect(Object.keys(rules).sort()).toEqual(["restated-in-another-unit", "tool-fees", "unit-not-tracked", "worked-example"]);
+    // Lyria 3 Clip $0.04 and Pro $0.08 per song, and Omni Flash's "$17.50 (video)" output tokens.
+    expect(rules["unit-not-tracked"]).toBe(3);
+  });
+
+  it("reports a two-date cell whose days do not follow one another, and reads nothing of that row", () => {
+    const page = readFileSync(path.join(REPO_ROOT, "test/fixtures/google/ai-google-dev-gemini-api-pricing__2026-08-21.md"), "utf8");
+    const section = sectionOf(page, "Gemini 3.7 Flash");
+    const edited = replaceOnce(section, "$0.75 through December 31, 2026. $1.50 starting January 1, 2027.", "$0.75 through December 31, 2026. $1.50 starting February 1, 2027.");
+    const r = extract(replaceOnce(page, section, edited));
+    expect(r.status).toBe("partial");
+    expect(r.problems.some((p) => /do not follow one another/.test(p.message) && /Gemini 3\.7 Flash › ### Standard, row "Input price"/.test(p.where))).toBe(true);
+    expect(dated(r, "gemini-3.7-flash")).not.toHaveProperty("input until 2026-12-31");
+    expect(dated(r, "gemini-3.7-flash")).toHaveProperty("output until 2026-12-31", 3.75);
   });
 });
