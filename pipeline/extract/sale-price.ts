@@ -75,7 +75,7 @@ export function saleIn(cell: string): SaleReading {
 function plainWithStrikes(cell: string): string {
   let html = cell;
   // Close each striking element with `~~` (innermost tags first; nesting of the same tag is not seen on pages).
-  html = html.replace(STRUCK_OPEN, (open, tag1: string | undefined, tag2: string | undefined) => `\u0000${(tag1 ?? tag2)!.toLowerCase()}\u0000`);
+  html = html.replace(STRUCK_OPEN, (_open, tag1: string | undefined, tag2: string | undefined) => `\u0000${(tag1 ?? tag2)!.toLowerCase()}\u0000`);
   html = html.replace(/\u0000([a-z][a-z0-9-]*)\u0000([\s\S]*?)<\/\1\s*>/gi, (_, _tag, inner: string) => `~~${inner}~~`);
   return html
     .replace(/\u0000[a-z0-9-]*\u0000/gi, " ")

@@ -1,10 +1,12 @@
 import type { PageFormat } from "../../extract/document.ts";
 import { flightChunks, flightObjectsWithKey } from "../../extract/next-flight.ts";
 import { ExtractionBuilder, extractWith, type PricingSource, type SourceDocument } from "../source.ts";
-import { combineMistral, type DocumentKind, kindOfDocumentName } from "./combine.ts";
+import { combineMistral, type DocumentKind, kindOfDocument, looksLikeCards, looksLikeDocsPricing } from "./combine.ts";
+import { pricingPageSlugs, readDocsPricing } from "./docs-pricing.ts";
 import { looksLikeLegacyText, readLegacyText } from "./legacy-text.ts";
 import { modelPageUrl, readModelIndex } from "./model-index.ts";
 import { readModelPage } from "./model-pages.ts";
+import { isMultiplierDocument, MULTIPLIER_DOCUMENTS, multiplierDocumentOf, readMultiplierDocument } from "./multiplier-docs.ts";
 import { readPriceCards } from "./price-cards.ts";
 
 /**
@@ -67,27 +69,33 @@ import { readPriceCards } from "./price-cards.ts";
  */
 
 const SOURCE_ID = "mistral-pricing";
-const PRICE_CARDS_URL = "https://mistral.ai/pricing/api";
+const PRICING_URL = "https://docs.mistral.ai/inference/pricing";
 const MODEL_INDEX_URL = "https://docs.mistral.ai/models";
 
-const PRICE_CARDS: SourceDocument = { name: "pricing-api", url: PRICE_CARDS_URL, format: "html", fetchWith: "http" };
+const PRICING: SourceDocument = { name: "pricing", url: PRICING_URL, format: "html", fetchWith: "http" };
 const MODEL_INDEX: SourceDocument = { name: "models", url: MODEL_INDEX_URL, format: "html", fetchWith: "http" };
+const MULTIPLIER_PAGES: SourceDocument[] = Object.entries(MULTIPLIER_DOCUMENTS).map(([name, { url }]) => ({ name, url, format: "markdown", fetchWith: "http" }));
 
 type Kind = DocumentKind | "legacy-text";
 
 /** Which kind of document a body is when the run does not say (`catalog extract --file`): by what it holds. */
 function kindOfBody(body: string): Kind | undefined {
-  if (/<div\b[^>]*\bclass="[^"]*\bmodel-item\b[^"]*"[^>]*\bdata-name=/i.test(body)) return "cards";
+  if (looksLikeCards(body)) return "cards";
   if (flightChunks(body).length > 0 && flightObjectsWithKey(body, "names").length > 0) return "model-page";
   if (/--model-color\s*:[^"]*"[^<>]*\bhref="\/models\//.test(body)) return "index";
+  if (looksLikeDocsPricing(body)) return "pricing";
+  if (multiplierDocumentOf(body)) return "multiplier";
   if (looksLikeLegacyText(body)) return "legacy-text";
   return undefined;
 }
 
 function readMistralDocument(result: ExtractionBuilder, body: string, document: SourceDocument | undefined): void {
   // A run names the document; a page that is not what its name says then fails in its own reader.
-  const kind: Kind | undefined = document ? kindOfDocumentName(document.name) : kindOfBody(body);
+  const kind: Kind | undefined = document ? kindOfDocument(document.name, body) : kindOfBody(body);
   switch (kind) {
+    case "pricing":
+      readDocsPricing(result, body);
+      return;
     case "cards":
       readPriceCards(result, body);
       return;
@@ -97,25 +105,36 @@ function readMistralDocument(result: ExtractionBuilder, body: string, document: 
     case "model-page":
       readModelPage(result, body, document?.name);
       return;
+    case "multiplier": {
+      const which = document && isMultiplierDocument(document.name) ? document.name : multiplierDocumentOf(body);
+      if (!which || (document && multiplierDocumentOf(body) !== which)) {
+        result.fail(`not Mistral's ${which ?? "multiplier"} page (its title is not the one this source knows)`, "page");
+        return;
+      }
+      readMultiplierDocument(result, body, which, document?.url ?? MULTIPLIER_DOCUMENTS[which].url);
+      return;
+    }
     case "legacy-text":
       readLegacyText(result, body);
       return;
     case undefined:
-      result.fail(`neither Mistral's price cards, its model index, a model page nor the 2024 pricing text`, "page");
+      result.fail(`neither Mistral's pricing page, its price cards, its model index, a model page, a multiplier page nor the 2024 pricing text`, "page");
   }
 }
 
 export const mistralPricingSource: PricingSource = {
   id: SOURCE_ID,
   vendor: "mistral",
-  url: PRICE_CARDS_URL,
+  url: PRICING_URL,
   format: "html",
   fetchWith: "http",
   documents() {
-    return [PRICE_CARDS, MODEL_INDEX];
+    return [PRICING, MODEL_INDEX, ...MULTIPLIER_PAGES];
   },
   linkedDocuments(document, body) {
-    return kindOfDocumentName(document.name) === "index" ? linkedModelPages(body) : [];
+    const kind = kindOfDocument(document.name, body);
+    const slugs = kind === "index" ? readModelIndex(new ExtractionBuilder(SOURCE_ID), body).slugs : kind === "pricing" ? pricingPageSlugs(body) : [];
+    return slugs.map((slug) => ({ name: slug, url: modelPageUrl(slug), format: "html", fetchWith: "http" }));
   },
   extract(body: string, _format: PageFormat = "html", document?: SourceDocument) {
     return extractWith(SOURCE_ID, body, (result) => readMistralDocument(result, body, document));
@@ -124,9 +143,3 @@ export const mistralPricingSource: PricingSource = {
     return combineMistral(SOURCE_ID, documents, catalog);
   },
 };
-
-/** One document per model card of the index (slugs already checked to be file-name stems). */
-function linkedModelPages(body: string): SourceDocument[] {
-  const { slugs } = readModelIndex(new ExtractionBuilder(SOURCE_ID), body);
-  return slugs.map((slug) => ({ name: slug, url: modelPageUrl(slug), format: "html", fetchWith: "http" }));
-}
