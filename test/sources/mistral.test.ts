@@ -798,3 +798,26 @@ describe("combine: a run from the docs pricing page (after the 2026-10-07 redire
     expect(p.observations).toEqual([]);
   });
 });
+
+describe("model index, docs.mistral.ai/models ≥2026-09-29 (a hand-trimmed excerpt)", () => {
+  const body = read(path.join(FIXTURES, "docs-mistral-ai-models__2026-09-29.est.excerpt.html"));
+
+  it("is not read as the index (its cards lost the model colour in the excerpt), follows no deprecated row, and prices nothing", () => {
+    const x = source.extract(body, "html", MODELS);
+    expect(x.status).toBe("failed");
+    expect(x.problems[0]!.message).toMatch(/no model cards/);
+    expect(source.linkedDocuments!(MODELS, body, "html")).toEqual([]);
+  });
+
+  it("leaves a run from the pricing page partial, not failed: the pricing page links its own model pages", () => {
+    const docs: DocumentExtraction[] = [];
+    const add = (document: SourceDocument, text: string) =>
+      docs.push({ document, body: text, format: document.format, extraction: source.extract(text, document.format, document) });
+    add(PRICING, read(DOCS_PRICING));
+    add(MODELS, body);
+    for (const d of source.linkedDocuments!(PRICING, read(DOCS_PRICING), "html")) add(d, read(modelPagePath(d.name)));
+    const x = source.combine!(docs, new Map());
+    expect(x.status).toBe("partial");
+    expect(pricesOf(x)["mistral/mistral-large-2512"]).toEqual({ input: 0.5, cached_input: 0.05, output: 1.5 });
+  });
+});

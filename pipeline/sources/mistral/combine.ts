@@ -59,8 +59,13 @@ export function combineMistral(
   for (const d of documents) for (const p of d.extraction.problems) result.problem(p.message, at(d, p.where));
   const ownProblems = result.problems.length;
   const kind = (d: DocumentExtraction) => kindOfDocument(d.document.name, d.body);
-  // A multiplier page that cannot be read leaves every price whole: the source is partial, not failed.
-  const statuses: ExtractionStatus[] = documents.map((d) => (kind(d) === "multiplier" && d.extraction.status === "failed" ? "partial" : d.extraction.status));
+  // A multiplier page that cannot be read leaves every price whole, and so does the model index when the
+  // pricing page was read (it links the model page of every row itself; the index only adds pages of models
+  // it does not price): the source is partial, not failed. Any other document failing fails the source.
+  const pricingRead = documents.some((d) => kind(d) === "pricing" && d.extraction.status !== "failed");
+  const statuses: ExtractionStatus[] = documents.map((d) =>
+    d.extraction.status === "failed" && (kind(d) === "multiplier" || (kind(d) === "index" && pricingRead)) ? "partial" : d.extraction.status,
+  );
 
   // What each document accounted for, and the multipliers the multiplier pages state, carried as they are.
   for (const d of documents) {
