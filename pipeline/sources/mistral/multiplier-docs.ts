@@ -33,16 +33,36 @@ export function isMultiplierDocument(name: string): name is MultiplierDocument {
 
 /** Which multiplier page a body is, when a run does not say (`catalog extract --file`): by its title. */
 export function multiplierDocumentOf(body: string): MultiplierDocument | undefined {
-  const title = /^#\s+(.+)$/m.exec(stripFrontMatter(body))?.[1]?.trim().toLowerCase();
+  const title = /^#\s+(.+)$/m.exec(asMarkdownText(body))?.[1]?.trim().toLowerCase();
   if (title === "priority tier") return "priority-tier";
   if (title === "regional inference") return "regional-inference";
   if (title === "batch processing") return "batch-processing";
   return undefined;
 }
 
+/**
+ * The page as markdown-like text: as served (`.md`), or, when a converter or browser handed back the HTML of
+ * it, its blocks one per paragraph with `<h1>` as `# ` (tables and tags dropped).
+ */
+function asMarkdownText(body: string): string {
+  const text = stripFrontMatter(body);
+  if (!/^\s*<(?:!doctype|html|head|body|h1|div|main|p)\b/i.test(text)) return text;
+  return text
+    .replace(/<(script|style|table)\b[\s\S]*?<\/\1\s*>/gi, "\n\n")
+    .replace(/<h1\b[^>]*>/gi, "\n\n# ")
+    .replace(/<\/(?:h[1-6]|p|div|li|section|blockquote)\s*>|<br\s*\/?>/gi, "\n\n")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&nbsp;|&#160;/gi, " ")
+    .replace(/&amp;/gi, "&")
+    .replace(/&lt;/gi, "<")
+    .replace(/&gt;/gi, ">")
+    .replace(/&quot;/gi, '"')
+    .replace(/&#39;|&apos;/gi, "'");
+}
+
 /** The page's sentences, markdown emphasis, admonitions and tags removed; headings and table rows left out. */
 function sentencesOf(body: string): string[] {
-  const lines = stripFrontMatter(body)
+  const lines = asMarkdownText(body)
     .split("\n")
     .filter((l) => !/^\s*(?:#|\||:::|<\/?[A-Za-z])/.test(l));
   return lines
