@@ -590,7 +590,7 @@ describe("pricing page, docs.mistral.ai/inference/pricing (≈2026-08-17)", () =
     const y = source.extract(sale, "html", PRICING);
     expect(y.status).toBe("ok");
     const input = y.observations.find((o) => o.model === "mistral/mistral-large-3-25-12" && o.price === "input");
-    expect(input).toMatchObject({ usd: 0.5, evidence: expect.stringContaining("list price $0.65, billed today $0.5") });
+    expect(input).toMatchObject({ usd: 0.5, evidence: "Mistral Large 3 ↗ | $0.65 $0.5 | $0.05 | $1.5 (input: list price $0.65, billed today $0.5)" });
     expect(y.observations.some((o) => o.model === "mistral/mistral-large-3-25-12" && o.usd === 0.65)).toBe(false);
     expect(y.accounting![0]!.passedOver).toEqual([{ rule: "list-price", why: expect.any(String), amounts: 1 }]);
 
@@ -727,7 +727,7 @@ describe("combine: a run from the docs pricing page (after the 2026-10-07 redire
     expect(prices["mistral/mistral-ocr-4-1"]).toEqual({ ocr_per_page: 0.004, cached_ocr_per_page: 0.0004, "ocr_per_page:annotated": 0.005 });
     // The table is the evidence where it shows a price; the model page only where it alone does.
     const large = x.observations.find((o) => o.model === "mistral/mistral-large-2512" && o.price === "input");
-    expect(large).toMatchObject({ document: "https://docs.mistral.ai/inference/pricing", evidence: "Mistral Large 3 › input $0.5" });
+    expect(large).toMatchObject({ document: "https://docs.mistral.ai/inference/pricing", evidence: "Mistral Large 3 ↗ | $0.5 | $0.05 | $1.5" });
     // No slug survives as a model of its own (GLM 5.2's page is named by its API id, zai-glm-5-2).
     expect(x.observations.filter((o) => o.model !== "mistral/zai-glm-5-2" && pricingSlugs.includes(o.model.slice("mistral/".length)))).toEqual([]);
   });

@@ -139,6 +139,8 @@ function readSection(result: ExtractionBuilder, $: CheerioAPI, section: Cheerio<
       const slug = (link.attr("href") ?? "").slice("/models/".length).replace(/[?#].*$/, "").replace(/\/$/, "");
       const modelId = SLUG.test(slug) && !RESERVED_NAMES.has(slug) ? mistralModelId(slug) : undefined;
       const cells: Cell[] = tds.slice(1).map((td, i) => ({ side: sides[i + 1] as Side, text: cleanText($(td).text()), html: $(td).html() ?? "" }));
+      // The row as written (`Mistral Large 3 ↗ | $0.5 | $0.05 | $1.5`): a reviewer, and the screenshot, find it by that.
+      const rowText = tds.map((td) => cleanText($(td).text())).join(" | ");
       if (!modelId) {
         result.problem(`the row links no model page (/models/<slug>); whose prices these are is not stated`, rowWhere);
         result.untrackedModel(name, rowWhere);
@@ -146,7 +148,7 @@ function readSection(result: ExtractionBuilder, $: CheerioAPI, section: Cheerio<
         continue;
       }
       rows.push({ slug, name });
-      readRow(result, modelId, name, cells, tier, captionUnit?.unit === "1M tokens" ? captionUnit : undefined, rowWhere);
+      readRow(result, modelId, rowText, cells, tier, captionUnit?.unit === "1M tokens" ? captionUnit : undefined, rowWhere);
     }
   }
   return rows;
@@ -169,7 +171,7 @@ interface Figure {
 function readRow(
   result: ExtractionBuilder,
   modelId: string,
-  name: string,
+  rowText: string,
   cells: Cell[],
   tier: string,
   captionUnit: ReturnType<typeof billedUnitIn>,
@@ -196,7 +198,7 @@ function readRow(
       // Today's price is the sale price; the list price stays in the evidence, never as today's price.
       text = sale.text.replace(/~~[^~]*~~/g, " ").replace(/\b(?:original|regular|list|sale)\s+price\s*:?/gi, " ");
       if (sale.listUsd !== undefined) listText = `$${sale.listUsd}`;
-      evidence = `${sale.text}${sale.listUsd !== undefined ? ` (list price $${sale.listUsd}, billed today $${sale.usd})` : ` (${sale.badge}: billed today $${sale.usd})`}`;
+      evidence = `${cell.side.replace("_", " ")}: ${sale.listUsd !== undefined ? `list price $${sale.listUsd}, billed today $${sale.usd}` : `${sale.badge}, billed today $${sale.usd}`}`;
       text = `$${sale.usd} ${billedUnitIn(text)?.phrase ?? ""}`;
     }
     const money = parseMoneyCell(text);
@@ -234,7 +236,9 @@ function readRow(
       result.passOver("unit-not-tracked", f.stated);
       continue;
     }
-    result.observe({ model: modelId, price: `${tier}${key}`, usd: f.usd, unit: f.unit, evidence: `${name} › ${f.side.replace("_", " ")} ${f.evidence}` }, where);
+    // The row as written; a sale cell adds what was struck and what is billed.
+    const evidence = f.evidence === f.stated ? rowText : `${rowText} (${f.evidence})`;
+    result.observe({ model: modelId, price: `${tier}${key}`, usd: f.usd, unit: f.unit, evidence }, where);
     result.accountRead(f.stated); // "$4 /1000 Pages" is read as 0.004 per page
     if (f.listText) result.passOver("list-price", f.listText);
   }
