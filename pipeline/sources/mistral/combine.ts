@@ -9,7 +9,9 @@ import { type ModelPage, readModelPage } from "./model-pages.ts";
 import { readPriceCards } from "./price-cards.ts";
 
 /**
- * One run's reading across the card page, the model index and the model pages. The card ids are aliases
+ * One run's reading across the pricing page (or, before 2026-10-07, the card page), the model index, the
+ * model pages and the multiplier pages. A pricing-page row is keyed by the model page it links (that page's
+ * document name), and its prices go where that page's go. The card ids are aliases
  * (`mistral-small-latest`); the model pages say which dated ids they stand for (`names`), and so which
  * catalog entry a card's prices belong to. Nothing is matched by name likeness: a card belongs to the
  * page whose `names` hold its id, and a page's prices to the catalog entries that tie themselves to the
