@@ -30,7 +30,11 @@ export const DEMO_PAGES: Record<string, string> = {
   "gemini-pricing.html": "test/fixtures/google/ai-google-dev-gemini-api-pricing__2026-08-13.html",
   "deepseek-pricing.html": "test/fixtures/deepseek/api-docs-quick_start-pricing__2026-08-13.html",
   "xai-pricing.md": "test/fixtures/xai/docs-x-ai-developers-pricing__2026-08-13.md",
-  "mistral-pricing/pricing-api.html": "test/fixtures/mistral/mistral-ai-pricing-api__2026-08-17.excerpt.html",
+  // Since about 2026-10-07 the source starts from the docs pricing page (mistral.ai/pricing/api redirects there).
+  "mistral-pricing/pricing.html": "test/fixtures/mistral/docs-mistral-ai-inference-pricing__2026-08-17.est.excerpt.html",
+  "mistral-pricing/priority-tier.md": "test/fixtures/mistral/docs-mistral-ai-inference-priority-tier__2026-09-24.est.excerpt.md",
+  "mistral-pricing/regional-inference.md": "test/fixtures/mistral/docs-mistral-ai-inference-regional-inference__2026-09-24.est.md",
+  "mistral-pricing/batch-processing.md": "test/fixtures/mistral/docs-mistral-ai-studio-batch-processing__2026-09-24.est.excerpt.md",
   "mistral-pricing/models.html": "test/fixtures/mistral/docs-models/index__2026-08-17.excerpt.html",
   ...Object.fromEntries(
     readdirSync(path.join(REPO_ROOT, "test/fixtures/mistral/docs-models"))

@@ -55,8 +55,8 @@ describe("bench measurements", () => {
   it("the nightly replay fetches every saved document once, each from the stand-in of its vendor host, one request per host at a time", async () => {
     const hosts = await startVendorHosts(20);
     try {
-      // One stand-in per vendor host the sources read, the Mistral docs and price-card sites apart.
-      expect(Object.keys(hosts.standIns)).toEqual(expect.arrayContaining(["developers.openai.com", "docs.mistral.ai", "mistral.ai", "ai.google.dev"]));
+      // One stand-in per vendor host the sources read (Mistral's documents are all on docs.mistral.ai since its card page moved there).
+      expect(Object.keys(hosts.standIns)).toEqual(expect.arrayContaining(["developers.openai.com", "docs.mistral.ai", "ai.google.dev"]));
       const result = await nightlyReplay(hosts.standIns);
       expect(nightlyErrors(result)).toEqual([]);
       expect(result.documents).toBe(Object.keys(DEMO_PAGES).length);
@@ -91,13 +91,22 @@ describe("bench measurements", () => {
     expect(mistral.map((s) => s.id)).toEqual(["mistral-pricing", "mistral-pricing-copy2"]);
     const [first, second] = mistral.map((s) => s.documents!([]));
     expect(first!.map((d) => [d.name, d.url])).toEqual([
-      ["pricing-api", "http://127.0.0.1:3/pricing/api"],
+      ["pricing", "http://127.0.0.1:2/inference/pricing"],
       ["models", "http://127.0.0.1:2/models"],
+      ["priority-tier", "http://127.0.0.1:2/inference/priority-tier.md"],
+      ["regional-inference", "http://127.0.0.1:2/inference/regional-inference.md"],
+      ["batch-processing", "http://127.0.0.1:2/studio/batch-processing.md"],
     ]);
-    expect(second!.map((d) => d.url)).toEqual(["http://127.0.0.1:3/pricing/api?copy=2", "http://127.0.0.1:2/models?copy=2"]);
+    expect(second!.map((d) => d.url)).toEqual([
+      "http://127.0.0.1:2/inference/pricing?copy=2",
+      "http://127.0.0.1:2/models?copy=2",
+      "http://127.0.0.1:2/inference/priority-tier.md?copy=2",
+      "http://127.0.0.1:2/inference/regional-inference.md?copy=2",
+      "http://127.0.0.1:2/studio/batch-processing.md?copy=2",
+    ]);
     // The real saved index's links, read by the real source, point at model pages on the docs.mistral.ai stand-in.
     const links = mistral[0]!.linkedDocuments!(first![1]!, realPage("mistral-pricing/models.html"), "html");
-    expect(links.length).toBe(Object.keys(DEMO_PAGES).filter((n) => /^mistral-pricing\/(?!pricing-api|models\.)/.test(n)).length);
+    expect(links.length).toBe(Object.keys(DEMO_PAGES).filter((n) => /^mistral-pricing\/(?!pricing\.|models\.|priority-tier\.|regional-inference\.|batch-processing\.)/.test(n)).length);
     for (const d of links) expect(d.url).toBe(`http://127.0.0.1:2/models/${d.name}`);
     const copied = mistral[1]!.linkedDocuments!(second![1]!, realPage("mistral-pricing/models.html"), "html");
     for (const d of copied) expect(d.url).toBe(`http://127.0.0.1:2/models/${d.name}?copy=2`);

@@ -80,7 +80,7 @@ describe("finding the page row a price was read from", () => {
           // A Mistral model page carries its prices in its Next.js payload, which no browser shows as text: its
           // evidence names the page and the price instead, and a PR says the row cannot be pictured.
           if (name.startsWith("mistral/docs-models/")) {
-            expect(o.evidence).toMatch(/^model page ".+": (input|output|cached input) \$[\d.]+ \/M Tokens$/i);
+            expect(o.evidence).toMatch(/^model page ".+": (input|output|cached input) \$[\d.]+ \/(?:M Tokens|Min|1000 (?:Annotated )?Pages|M Chars)$/i);
             continue;
           }
           checked++;

@@ -2,12 +2,16 @@ import type { ModelEntry } from "../../../schemas/model-entry.ts";
 import type { Extraction, ExtractionStatus, Observation } from "../../../schemas/observation.ts";
 import { type DocumentExtraction, ExtractionBuilder } from "../source.ts";
 import { freeListing, mistralModelId, retiredListing } from "./api-ids.ts";
+import { pricingPageSlugs } from "./docs-pricing.ts";
 import { readModelIndex } from "./model-index.ts";
+import { isMultiplierDocument } from "./multiplier-docs.ts";
 import { type ModelPage, readModelPage } from "./model-pages.ts";
 import { readPriceCards } from "./price-cards.ts";
 
 /**
- * One run's reading across the card page, the model index and the model pages. The card ids are aliases
+ * One run's reading across the pricing page (or, before 2026-10-07, the card page), the model index, the
+ * model pages and the multiplier pages. A pricing-page row is keyed by the model page it links (that page's
+ * document name), and its prices go where that page's go. The card ids are aliases
  * (`mistral-small-latest`); the model pages say which dated ids they stand for (`names`), and so which
  * catalog entry a card's prices belong to. Nothing is matched by name likeness: a card belongs to the
  * page whose `names` hold its id, and a page's prices to the catalog entries that tie themselves to the
@@ -16,10 +20,28 @@ import { readPriceCards } from "./price-cards.ts";
  */
 
 /** Which of the source's documents this is, by the name the source gave it. */
-export type DocumentKind = "cards" | "index" | "model-page";
+export type DocumentKind = "pricing" | "cards" | "index" | "model-page" | "multiplier";
 
-export function kindOfDocumentName(name: string): DocumentKind {
-  return name === "pricing-api" ? "cards" : name === "models" ? "index" : "model-page";
+/**
+ * By the name the source gave it; `body` tells the one name whose page moved: since about 2026-10-07
+ * mistral.ai/pricing/api (`pricing-api`) answers with the docs pricing page, and a run (or replay) that
+ * still fetches it under that name gets the docs page, which is read as what it is.
+ */
+export function kindOfDocument(name: string, body?: string): DocumentKind {
+  if (name === "pricing") return "pricing";
+  if (name === "pricing-api") return body !== undefined && looksLikeDocsPricing(body) && !looksLikeCards(body) ? "pricing" : "cards";
+  if (name === "models") return "index";
+  if (isMultiplierDocument(name)) return "multiplier";
+  return "model-page";
+}
+
+export function looksLikeCards(body: string): boolean {
+  return /<div\b[^>]*\bclass="[^"]*\bmodel-item\b[^"]*"[^>]*\bdata-name=/i.test(body);
+}
+
+/** The docs pricing page: `<section>` tables whose header has a "Cached input" column and whose rows link `/models/<slug>`. */
+export function looksLikeDocsPricing(body: string): boolean {
+  return /<section\b/i.test(body) && /<th\b[^>]*>\s*Cached input\s*<\/th>/i.test(body) && /<td\b[^>]*>\s*<a\b[^>]*\bhref="\/models\//i.test(body);
 }
 
 interface PageGroup {
@@ -38,20 +60,34 @@ export function combineMistral(
   const at = (d: DocumentExtraction, where: string) => `${d.document.name}: ${where}`;
   for (const d of documents) for (const p of d.extraction.problems) result.problem(p.message, at(d, p.where));
   const ownProblems = result.problems.length;
-  const statuses: ExtractionStatus[] = documents.map((d) => d.extraction.status);
+  const kind = (d: DocumentExtraction) => kindOfDocument(d.document.name, d.body);
+  // A multiplier page that cannot be read leaves every price whole, and so does the model index when the
+  // pricing page was read (it links the model page of every row itself; the index only adds pages of models
+  // it does not price): the source is partial, not failed. Any other document failing fails the source.
+  const pricingRead = documents.some((d) => kind(d) === "pricing" && d.extraction.status !== "failed");
+  const statuses: ExtractionStatus[] = documents.map((d) =>
+    d.extraction.status === "failed" && (kind(d) === "multiplier" || (kind(d) === "index" && pricingRead)) ? "partial" : d.extraction.status,
+  );
 
-  const read = documents.filter((d) => d.extraction.status !== "failed");
-  const cardDocs = read.filter((d) => kindOfDocumentName(d.document.name) === "cards");
-  const pageDocs = read.filter((d) => kindOfDocumentName(d.document.name) === "model-page");
-  if (!documents.some((d) => kindOfDocumentName(d.document.name) === "cards")) {
-    result.fail(`the price card page (pricing-api) is not among the documents read`, "pricing-api");
+  // What each document accounted for, and the multipliers the multiplier pages state, carried as they are.
+  for (const d of documents) {
+    if (d.extraction.status === "failed") continue;
+    for (const a of d.extraction.accounting ?? []) result.accounting.push({ ...a, document: a.document ?? d.document.url });
+    for (const m of d.extraction.multipliers ?? []) result.multiplier({ ...m, document: m.document ?? d.document.url }, at(d, "page"));
   }
 
-  // Every page the index links to must have been read: a page missing from the run is a reading half done.
-  for (const d of read.filter((x) => kindOfDocumentName(x.document.name) === "index")) {
-    const { slugs } = readModelIndex(new ExtractionBuilder(sourceId), d.body);
+  const read = documents.filter((d) => d.extraction.status !== "failed");
+  const tableDocs = read.filter((d) => kind(d) === "cards" || kind(d) === "pricing");
+  const pageDocs = read.filter((d) => kind(d) === "model-page");
+  if (!documents.some((d) => kind(d) === "cards" || kind(d) === "pricing")) {
+    result.fail(`neither the pricing page (pricing) nor the price cards (pricing-api) is among the documents read`, "pricing");
+  }
+
+  // Every page the index or the pricing page links to must have been read: a page missing from the run is a reading half done.
+  for (const d of read.filter((x) => kind(x) === "index" || kind(x) === "pricing")) {
+    const slugs = kind(d) === "index" ? readModelIndex(new ExtractionBuilder(sourceId), d.body).slugs : pricingPageSlugs(d.body);
     for (const slug of slugs) {
-      if (!documents.some((x) => x.document.name === slug)) result.problem(`the index links model page "${slug}", which was not read`, at(d, `card link "/models/${slug}"`));
+      if (!documents.some((x) => x.document.name === slug)) result.problem(`the ${kind(d) === "index" ? "index" : "pricing page"} links model page "${slug}", which was not read`, at(d, `link "/models/${slug}"`));
     }
   }
 
@@ -89,9 +125,28 @@ export function combineMistral(
   };
   const apiIdOf = (modelId: string) => modelId.slice("mistral/".length);
 
-  // Card prices, by the page they belong to (or on their own).
+  // Card and pricing-table prices, by the page they belong to (or on their own). A card is keyed by its id,
+  // which a page names; a pricing-table row by the page it links, which is that document's name.
   const cardPricesByPage = new Map<PageGroup, { observation: Observation; document: DocumentExtraction }[]>();
-  for (const d of cardDocs) {
+  for (const d of tableDocs.filter((x) => kind(x) === "pricing")) {
+    for (const o of d.extraction.observations) {
+      const slug = apiIdOf(o.model);
+      const group = groups.find((g) => g.document.document.name === slug);
+      if (!group) {
+        result.problem(`${o.price} $${o.usd} of the row linking "/models/${slug}": that model page was not read, so whose API id it is is not known; not read`, at(d, `link "/models/${slug}"`));
+        continue;
+      }
+      cardPricesByPage.set(group, [...(cardPricesByPage.get(group) ?? []), { observation: o, document: d }]);
+    }
+    for (const u of d.extraction.untracked) {
+      const free = /^mistral\/(.+) \(free\)$/.exec(u.name);
+      const group = free ? groups.find((g) => g.document.document.name === free[1]) : undefined;
+      if (!group) result.untrackedModel(u.name, at(d, u.where));
+      else if (!group.page.free) result.problem(`the pricing page says the model of "/models/${free![1]}" is free; its model page does not`, at(d, u.where));
+      // else: the model page lists it as free, under the id it maps to (below)
+    }
+  }
+  for (const d of tableDocs.filter((x) => kind(x) === "cards")) {
     for (const o of d.extraction.observations) {
       const group = pageOf(apiIdOf(o.model));
       if (group === "shared") {
@@ -121,7 +176,7 @@ export function combineMistral(
     const own = d.extraction.observations;
     const fromCards = cardPricesByPage.get(g) ?? [];
     if ((g.page.free || g.page.retired) && fromCards.length > 0) {
-      result.problem(`the model page says the model is ${g.page.free ? "free" : "retired"}; its card prices it`, at(d, `model page "${g.page.title}"`));
+      result.problem(`the model page says the model is ${g.page.free ? "free" : "retired"}; ${fromCards.map((c) => (kind(c.document) === "pricing" ? "the pricing page" : "its card")).filter((x, i, a) => a.indexOf(x) === i).join(" and ")} prices it`, at(d, `model page "${g.page.title}"`));
       continue;
     }
     for (const key of [...new Set([...fromCards.map((c) => c.observation.price), ...own.map((o) => o.price)])]) {
@@ -131,7 +186,7 @@ export function combineMistral(
       if (figures.length > 1) {
         result.problem(
           `${g.ids.join(", ") || g.page.title} ${key}: ` +
-            [...cards.map((c) => `the card shows $${c.observation.usd}`), ...page.map((o) => `the model page $${o.usd}`)].join(", ") +
+            [...cards.map((c) => `${kind(c.document) === "pricing" ? "the pricing page" : "the card"} shows $${c.observation.usd}`), ...page.map((o) => `the model page $${o.usd}`)].join(", ") +
             `; which is right cannot be known, neither is read`,
           `${cards.map((c) => at(c.document, "card")).join(" / ") || "card"} / ${at(d, `model page "${g.page.title}"`)}`,
         );

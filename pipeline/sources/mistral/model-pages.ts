@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { flightObjectsWithKey, isFlightReference } from "../../extract/next-flight.ts";
 import { tokenDimensionIn } from "../../extract/price-labels.ts";
+import { billedUnitIn, perUnit } from "../../extract/units.ts";
 import type { ExtractionBuilder } from "../source.ts";
+import { mistralPriceKey } from "./docs-pricing.ts";
 import { freeListing, mistralModelId, retiredListing } from "./api-ids.ts";
 
 /**
@@ -136,12 +138,18 @@ export function readModelPage(result: ExtractionBuilder, body: string, slug: str
     return page;
   }
 
+  // Side by side: which figure is which, and in what unit. Tokens per `/M Tokens`; `/Min`, `/1000 Pages`,
+  // `/1000 Annotated Pages`, `/M Chars` each in the key of that unit (docs-pricing.ts, `mistralPriceKey`).
+  const all = figures(pricing).filter((e) => e.price > 0);
+  if (all.length === 0) {
+    result.problem(`every figure is $0 and the model is not marked free; none is read`, `${where}: pricing`);
+    return page;
+  }
+  const billsOutputTokens = pricing.output.some((e) => PER_MILLION_TOKENS.test(e.denominator.trim()));
   let observed = 0;
   for (const side of ["input", "output"] as const) {
     pricing[side].forEach((entry, i) => {
       const at = `${where}: pricing.${side}[${i}]`;
-      // Per minute, per 1000 (annotated) pages, per M characters: no price key expresses them; passed over.
-      if (!PER_MILLION_TOKENS.test(entry.denominator.trim())) return;
       const label = entry.label ?? side;
       const dimension = tokenDimensionIn(label);
       const fits = side === "output" ? dimension === "output" : dimension !== undefined && dimension !== "output";
@@ -149,24 +157,31 @@ export function readModelPage(result: ExtractionBuilder, body: string, slug: str
         result.problem(`the ${side} price labelled "${label}" is not understood as an ${side} price`, at);
         return;
       }
-      if (entry.price === 0) {
-        result.problem(`$0 ${entry.denominator} on a model not marked free: never read as a price`, at);
+      const denominator = entry.denominator.trim();
+      const variant = /\bannotated\b/i.test(denominator) ? "annotated" : undefined;
+      const billed = PER_MILLION_TOKENS.test(denominator)
+        ? { unit: "1M tokens" as const, quantity: 1e6, phrase: denominator }
+        : billedUnitIn(denominator.replace(/\bannotated\s+/i, ""));
+      const key = billed && (dimension === "input" || dimension === "cached_input" || dimension === "output") ? mistralPriceKey(dimension, billed.unit, billsOutputTokens, variant) : undefined;
+      if (!billed || !key) {
+        result.problem(`the ${label} price $${entry.price} ${entry.denominator}: no key holds a price in that unit; not read`, at);
         return;
       }
+      // A $0 figure beside a billed one (Voxtral TTS: text in $0 /M Chars, audio out $16) is that side's price.
       observed++;
       result.observe(
         {
           model: modelId,
-          price: dimension!,
-          usd: entry.price,
-          unit: "1M tokens",
+          price: key,
+          usd: perUnit(entry.price, billed),
+          unit: billed.unit,
           evidence: `${where}: ${entry.label ?? side} $${entry.price} ${entry.denominator}`,
         },
         at,
       );
     });
   }
-  if (observed === 0) result.pricesNone(); // OCR, transcription: every figure in a unit no key expresses
+  if (observed === 0) result.pricesNone(); // every figure reported above
   return page;
 }
 

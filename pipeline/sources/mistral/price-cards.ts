@@ -37,6 +37,10 @@ const OTHER_UNIT =
   /(?:\/|\bper)\s*(?:\d[\d,.]*\s*k?\s*)?(?:min(?:ute)?s?|(?:annotated\s+)?pages?|char(?:acter)?s?|calls?|images?|months?|hours?|seconds?|sec)\b/i;
 /** Fine-tuning prices (training per token, storage per month): no price key names them. */
 const FINE_TUNING = /\btraining\b|\bfine-?tun|\bstorage\b|\bhosting\b/i;
+const CARD_UNITS_WHY =
+  "a card's figure per minute, per 1000 pages or per 1k characters, or under a label naming two units (per min / per M tok): the model page states each with its unit, and is read";
+const FINE_TUNING_WHY = "fine-tuning fees (training per M tokens, storage per month, a minimum fee per job), not a price of using the model";
+
 /** A token price of one modality ("Audio Input (/M tokens)") is not the model's text price. */
 const MODALITY = /\b(?:audio|image|video|vision)\b/i;
 
@@ -65,7 +69,10 @@ function readCard(result: ExtractionBuilder, $: CheerioAPI, card: Cheerio<Elemen
   const name = cleanText(card.attr("data-name") ?? "");
   const where = `card "${name}"`;
   // Agent API, libraries, web search …: tools priced per call or page, not models.
-  if ((card.attr("data-capabilities") ?? "").split(/\s+/).includes("tools")) return [];
+  if ((card.attr("data-capabilities") ?? "").split(/\s+/).includes("tools")) {
+    result.passOver("tool-fees", card.text());
+    return [];
+  }
 
   const ids = [...new Set(card.find("[data-text]").toArray().map((b) => cleanText($(b).attr("data-text") ?? "")))].filter(Boolean);
   if (ids.length > 1) {
@@ -78,6 +85,7 @@ function readCard(result: ExtractionBuilder, $: CheerioAPI, card: Cheerio<Elemen
   if (!modelId) {
     // "Classifier API model (3B)": no id on the card (or one no model id can be), so nothing to key prices by.
     result.untrackedModel(name, where);
+    result.passOver("untracked-model", card.text());
     return [{ name, modelId: undefined, free }];
   }
   if (amounts.length === 0) {
@@ -105,6 +113,7 @@ function saysFree($: CheerioAPI, card: Cheerio<Element>): boolean {
 }
 
 function readAmount(result: ExtractionBuilder, amount: Cheerio<Element>, modelId: string, cardName: string): void {
+  const rowText = amount.parent().text();
   const row = amount.parent().clone();
   row.find(NOT_LABEL).remove();
   const label = cleanText(row.text());
@@ -127,7 +136,10 @@ function readAmount(result: ExtractionBuilder, amount: Cheerio<Element>, modelId
   // Per minute, per page, per character …, and "(per min / per M tok)", which names two units for one
   // figure: no price key expresses them, so they are passed over (the model page states Voxtral Small's
   // text input per M tokens on its own).
-  if (other) return;
+  if (other) {
+    result.passOver("unit-not-tracked", rowText, CARD_UNITS_WHY);
+    return;
+  }
   if (!perToken) {
     result.problem(`the row states no unit (per M tokens or other)`, where);
     return;
@@ -136,6 +148,7 @@ function readAmount(result: ExtractionBuilder, amount: Cheerio<Element>, modelId
   const dimension = tokenDimensionIn(rest);
   if (!dimension) {
     if (!FINE_TUNING.test(label)) result.problem(`a price per M tokens whose label says no input or output`, where);
+    else result.passOver("not-a-model-price", rowText, FINE_TUNING_WHY);
     return;
   }
   if (MODALITY.test(rest)) {
