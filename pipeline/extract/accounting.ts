@@ -26,6 +26,7 @@ export const PASS_RULES = {
   "derived-by-multiplier": "a price the page derives from a multiplier that is recorded as such",
   "dated-not-read": "a price under a date or announcement the source reports rather than reads",
   "free-tier": "a free tier's limits or fees",
+  "fine-tuning": "training prices and prices of fine-tuned models, which the catalog does not track",
 } as const;
 export type PassRule = keyof typeof PASS_RULES;
 

@@ -2,9 +2,12 @@ import type { CheerioAPI } from "cheerio";
 import type { AnyNode, Element } from "domhandler";
 import { conditionKey, contextLengthIn } from "../extract/context-conditions.ts";
 import { cleanText, loadDocument, stripFrontMatter, type PageFormat } from "../extract/document.ts";
-import { type PriceCell, readPriceCell } from "../extract/money.ts";
+import { parseMoneyCell, type PriceCell, readPriceCell } from "../extract/money.ts";
+import { billedUnitIn, perUnit } from "../extract/units.ts";
 import { TIER_NAMES, type TierOrStandard, tierLabel, type TokenDimension, tokenDimensionIn } from "../extract/price-labels.ts";
 import { readTables, type PageTable, type TableRow } from "../extract/tables.ts";
+import type { Unit } from "../../schemas/price-key.ts";
+import { perUnitKey, perUnitWhat } from "./openai-models.ts";
 import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
 /**
@@ -223,6 +226,9 @@ function scanPipeTables(markdown: string): RawTable[] {
 // ---------------------------------------------------------------------------------------------------------
 // Reading the tables
 
+/** Sections of tools' fees: built-in tools, AgentKit's meters. */
+const TOOLS_SECTION = /\b(?:built-in tools|tools|agentkit|agent kit)\b/i;
+
 const SKIP_SECTION =
   /\b(?:audio|realtime|speech|transcri\w*|video|sora|fine-?tun\w*|finetun\w*|built-in tools|tools?|agentkit|agent kit|moderation|whisper|tts)\b/i;
 
@@ -289,9 +295,18 @@ class TablePageReader {
     const header = t.header.map((h) => cleanText(h));
     const lower = header.map((h) => h.toLowerCase());
 
-    // Sections this source does not read (audio, realtime, video, transcription, fine-tuning, tools).
-    if ((ctx.title && SKIP_SECTION.test(ctx.title)) || t.headings.some((h) => SKIP_SECTION.test(h))) return;
-    if (lower.includes("training")) return; // fine-tuning, whatever its heading says
+    // Fine-tuning (a Training column, whatever its heading says): prices of training and of fine-tuned models.
+    if (lower.includes("training")) {
+      for (const row of t.rows) this.b.passOver("fine-tuning", row.cells.join(" | "));
+      return;
+    }
+    // Tools, containers, storage: fees, not a model's price.
+    if (lower[0] === "tool" || lower[0] === "usage meter" || TOOLS_SECTION.test(section ?? "")) {
+      for (const row of t.rows) this.b.passOver("tool-fees", row.cells.join(" | "));
+      return;
+    }
+    // Audio, realtime, video, transcription and speech: read by their own columns below.
+    const media = (ctx.title !== undefined && SKIP_SECTION.test(ctx.title)) || t.headings.some((h) => SKIP_SECTION.test(h));
 
     const modelCol = lower.indexOf("model");
     const embeddings = /embedding/i.test(section ?? "");
@@ -327,6 +342,7 @@ class TablePageReader {
       return;
     }
 
+    if (media) return this.readMedia(t, where, tier!, header, modelCol, ctx.title ?? section ?? "");
     if (perImage) return this.readPerImage(t, where, tier!, header, modelCol, qualityCol, raw);
 
     const modalityCol = lower.indexOf("modality");
@@ -401,6 +417,7 @@ class TablePageReader {
       const rowWhere = `${where}, row "${name}${modalityCol >= 0 ? ` | ${cells[modalityCol]}` : ""}"`;
       if (!id) {
         this.b.untrackedModel(name, where);
+        this.b.passOver("untracked-model", row.cells.join(" | "));
         return;
       }
       let image = imageTokens;
@@ -438,6 +455,121 @@ class TablePageReader {
         if (standardText) this.standardTextModels.add(id);
       }
     });
+  }
+
+  /**
+   * Audio, realtime, video, transcription and speech tables, read by what their columns say:
+   * - Input / Cached input / Output (/ cost) per 1M tokens, of the row's Modality (Audio → audio_input,
+   *   audio_cached_input, audio_output; Text → input…; Image → image_input…) or of the section ("Audio
+   *   tokens" → audio_…; otherwise text). A cell in its own unit, `$15.00 / 1M characters` (tts-1), is
+   *   `input_per_1m_characters` (or output_…).
+   * - "Price per second" with a Size column (`720p`, or 2025's "Portrait: 720x1280 Landscape: 1280x720",
+   *   whose short side names it: 720p) → `video_per_second:<size>`.
+   * - A price per minute ("Estimated cost" `$0.0045 / minute`, "Cost" `$0.006 / minute`) is the model's
+   *   price when it is the only one its row gives (gpt-transcribe, gpt-realtime-translate):
+   *   `<what>_per_minute`, `<what>` from the row's Use case ("Live translation" → translation, "Transcription
+   *   + diarization" → transcription) or the section. Beside token prices in the same row, an "Estimated cost"
+   *   is the page's own estimate computed from them (gpt-4o-transcribe): passed over as a worked example.
+   */
+  private readMedia(t: PageTable, where: string, tier: TierOrStandard, header: string[], modelCol: number, section: string): void {
+    const lower = header.map((h) => h.toLowerCase());
+    const modalityCol = lower.indexOf("modality");
+    const useCol = lower.indexOf("use case");
+    const sizeCol = lower.findIndex((h) => /^size\b/.test(h));
+    const prefixOfSection = /\baudio tokens\b/i.test(section) ? "audio_" : /\bimage tokens\b/i.test(section) ? "image_" : "";
+    const tokenCols = header.flatMap((h, i) => {
+      const col = tokenColumn(h.replace(/\s*\/\s*cost$/i, ""), i, false);
+      return col && col.condition === undefined && col.dimension !== "cache_write" ? [col] : [];
+    });
+    const otherCols = header.flatMap((_, i) => (i === modelCol || i === modalityCol || i === useCol || i === sizeCol || tokenCols.some((c) => c.index === i) ? [] : [i]));
+    const tierPrefix = tier === "standard" ? "" : `${tier}/`;
+    t.rows.forEach((row) => {
+      const cells = row.cells;
+      if (cells.every((c) => c.trim() === "")) return;
+      const name = cleanText(cells[modelCol] ?? "");
+      const id = openAiModelId(name);
+      const rowWhere = `${where}, row "${row.text}"`;
+      if (!id) {
+        this.b.untrackedModel(name, where);
+        this.b.passOver("untracked-model", cells.join(" | "));
+        return;
+      }
+      const evidence = rowEvidence(row);
+      let prefix = prefixOfSection;
+      if (modalityCol >= 0) {
+        const modality = cleanText(cells[modalityCol] ?? "").toLowerCase();
+        const known: Record<string, string> = { audio: "audio_", text: "", image: "image_" };
+        if (!(modality in known)) {
+          this.b.problem(`modality "${cells[modalityCol]}" is not understood: row not read`, rowWhere);
+          return;
+        }
+        prefix = known[modality]!;
+      }
+      let tokenPrices = 0;
+      for (const col of tokenCols) {
+        const cell = cells[col.index] ?? "";
+        const billed = billedUnitIn(cell);
+        const cellWhere = `${rowWhere}, column "${col.header}"`;
+        if (billed?.unit === "1M characters") {
+          const money = parseMoneyCell(cell);
+          const key = col.dimension === "input" || col.dimension === "output" ? perUnitKey(col.dimension, billed.unit) : undefined;
+          if (money.kind !== "usd" || !key || prefix !== "") {
+            this.b.problem(`price not read: "${cleanText(cell)}" is per 1M characters in a column of ${col.header}`, cellWhere);
+            continue;
+          }
+          this.observeMedia(id, `${tierPrefix}${key}`, perUnit(money.usd, billed), billed.unit, evidence, cellWhere, cell);
+          tokenPrices++;
+          continue;
+        }
+        const money = readMoney(cell, "1M tokens");
+        if (money.kind === "none") continue;
+        if (money.kind === "bad") {
+          this.b.problem(`price not read: ${money.reason}`, cellWhere);
+          continue;
+        }
+        this.observeMedia(id, keyOf(tier, `${prefix}${col.dimension}`, undefined), money.usd, "1M tokens", evidence, cellWhere, cell);
+        tokenPrices++;
+      }
+      for (const index of otherCols) {
+        const cell = cells[index] ?? "";
+        if (!/\$\s?\d/.test(cell)) continue;
+        const column = header[index]!;
+        const cellWhere = `${rowWhere}, column "${column}"`;
+        const billed = billedUnitIn(cell) ?? billedUnitIn(column);
+        const money = parseMoneyCell(cell);
+        if (!billed || money.kind !== "usd") {
+          this.b.problem(`price not read: "${cleanText(cell)}" in column "${column}" gives no unit a price key holds`, cellWhere);
+          continue;
+        }
+        if (billed.unit === "second") {
+          const size = sizeVariant(cleanText(cells[sizeCol] ?? ""));
+          if (!size) {
+            this.b.problem(`a price per second whose size cannot be named ("${cells[sizeCol] ?? ""}"): not read`, cellWhere);
+            continue;
+          }
+          this.observeMedia(id, `${tierPrefix}video_per_second:${size}`, perUnit(money.usd, billed), "second", evidence, cellWhere, cell);
+          continue;
+        }
+        if (/^estimated\b/i.test(column) && tokenPrices > 0) {
+          this.b.passOver("worked-example", cell, "an estimated cost per minute beside the token prices it is computed from (transcription, speech)");
+          continue;
+        }
+        const what = billed.unit === "1M characters" ? "input" : perUnitWhat(useCol >= 0 ? cells[useCol] ?? "" : section);
+        const key = what && billed.unit !== "1M tokens" && billed.unit !== "image" ? perUnitKey(what, billed.unit) : undefined;
+        if (!key) {
+          this.b.problem(`price not read: "${cleanText(cell)}" in column "${column}": which price it is cannot be named`, cellWhere);
+          continue;
+        }
+        this.observeMedia(id, `${tierPrefix}${key}`, perUnit(money.usd, billed), billed.unit, evidence, cellWhere, cell);
+      }
+    });
+  }
+
+  private observeMedia(model: string, price: string, usd: number, unit: Unit, evidence: string, where: string, cell: string): void {
+    this.b.observe({ model, price, usd, unit, evidence }, where);
+    const stated = parseMoneyCell(cell);
+    if (stated.kind === "usd" && usd !== stated.usd) this.b.accountRead(cell); // scaled: "$10 / 1K calls" stored per call
+    this.models.add(model);
   }
 
   private readPerImage(
@@ -494,6 +626,7 @@ class TablePageReader {
       const rowWhere = `${where}, row "${current.name} | ${cells[qualityCol] ?? ""}"`;
       if (!current.id) {
         this.b.untrackedModel(current.name, where);
+        this.b.passOver("untracked-model", row.cells.join(" | "));
         return;
       }
       if (!/^[a-z][a-z0-9_]*$/.test(quality)) {
@@ -514,6 +647,13 @@ class TablePageReader {
       }
     });
   }
+}
+
+/** `720p`; or 2025's "Portrait: 720x1280 Landscape: 1280x720", named by its short side as the 2026 page names it (720p). */
+function sizeVariant(cell: string): string | undefined {
+  if (/^\d{3,4}p$/i.test(cell)) return cell.toLowerCase();
+  const shorts = [...cell.matchAll(/(\d{3,4})\s*[x×]\s*(\d{3,4})/g)].map((m) => Math.min(Number(m[1]), Number(m[2])));
+  return shorts.length > 0 && shorts.every((n) => n === shorts[0]) ? `${shorts[0]}p` : undefined;
 }
 
 /** The row as written: its own cells (not those filled in from a merged cell above), without trailing padding. */
