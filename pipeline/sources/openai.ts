@@ -800,6 +800,11 @@ function readCards(lines: string[]): Map<string, Map<string, string> | null> {
   return cards;
 }
 
+/** A collapsed run with a space before each amount (`tokens$12.00` → `tokens $12.00`), so each is one amount. */
+function spaced(text: string): string {
+  return text.replace(/\$/g, " $");
+}
+
 function readCollapsedPage(b: ExtractionBuilder, body: string): void {
   const lines = stripFrontMatter(body).split(/\r?\n/);
   const cards = readCards(lines);
@@ -816,13 +821,35 @@ function readCollapsedPage(b: ExtractionBuilder, body: string): void {
       readCollapsedTokens(b, table, where, ["input"], ["Usage"], cards, models);
     } else if (h === "Model|Quality|Resolution|Price") {
       readCollapsedImages(b, table, where, models);
-    } else if (h === "Model|Usage" || h === "Model|Training|Input usage|Output usage" || table.header[0] === "Tool") {
-      // Base-model "Usage" (one price for input and output), audio per minute/character, fine-tuning,
-      // assistants tools: nothing here maps cleanly onto the price-key grammar.
-      continue;
+    } else if (table.header[0] === "Tool") {
+      b.passOver("tool-fees", spaced(table.body)); // Code interpreter per session, Retrieval per GB per day
+    } else if (h === "Model|Training|Input usage|Output usage") {
+      b.passOver("fine-tuning", spaced(table.body));
+    } else if (h === "Model|Usage") {
+      // Base models' one "Usage" price for input and output together, and audio per minute / per 1M
+      // characters under display names ("Whisper", "TTS", "TTS HD") that name no API id: not read, said so.
+      b.passOver(
+        "untracked-model",
+        spaced(table.body),
+        `a "Model | Usage" table: base models priced for input and output together, or audio models named by display name only (Whisper, TTS), which no price key or API id here holds`,
+      );
     } else {
       b.problem(`collapsed table with header "${table.header.join(" | ")}" is not understood: not read`, where);
     }
+  }
+  // The vision calculator: a worked example ("=$0.00255", "Price per 1K tokens (fixed)$0.01 … Total price $0.00255").
+  const calculator = lines.findIndex((l) => /^\s*VISION PRICING CALCULATOR\s*$/.test(l));
+  if (calculator >= 0) {
+    for (const line of lines.slice(calculator + 1)) {
+      if (isCapsHeading(line.trim()) || COLLAPSED_TABLE_START.test(line.trim())) break;
+      b.passOver("worked-example", line, "the vision pricing calculator's worked example of one image's cost");
+    }
+  }
+  // The questions at the end: a subscription ("costs $20/month") and a worked bill ("… / 1000 = $0.002").
+  const paragraphs = lines.join("\n").split(/\n\s*\n/);
+  for (const paragraph of paragraphs) {
+    if (/\$\s?\d[\d.,]*\s*\/\s*month\b/i.test(paragraph) && /subscription/i.test(paragraph)) b.passOver("plan-and-credits", paragraph);
+    else if (/=\s*\$\s?\d/.test(paragraph) && /\bwill cost\b|\bcosts?\b/i.test(paragraph)) b.passOver("worked-example", paragraph);
   }
   if (tokenTables === 0) {
     b.fail("no collapsed Model/Input/Output table found: the page layout has changed", "page");
