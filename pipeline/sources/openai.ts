@@ -451,6 +451,8 @@ class TablePageReader {
           { model: id, price: keyOf(colTier, dimension, col.condition), usd: money.usd, unit: "1M tokens", evidence },
           cellWhere,
         );
+        const stated = parseMoneyCell(cells[col.index] ?? "");
+        if (stated.kind === "usd" && stated.usd !== money.usd) this.b.accountRead(cells[col.index] ?? ""); // per 1K, scaled
         this.models.add(id);
         if (standardText) this.standardTextModels.add(id);
       }
