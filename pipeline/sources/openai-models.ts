@@ -26,13 +26,17 @@ import { type ExtractionBuilder, extractWith, type PricingSource, type SourceDoc
  *   tier unless a tab label or its heading names another ("Batch" above it → batch/…); two tables of the same
  *   prices that nothing tells apart are not read. A Quality-less size row, a size priced twice in one block,
  *   a quality word this source does not know, a table of another shape or a price anywhere else in the
- *   Pricing section is a problem. Audio, video, speech, transcription and tool sections are not read (the
- *   catalog prices none of them for OpenAI, and openai-pricing does not read them either); prices per
- *   second, minute, character or call cannot be written as a price key and are passed over silently. The
- *   "Quick comparison" table below prices other models (DALL·E 2 on the DALL·E 3 page) and is never read.
- *   Prose such as "Prompts with >272K input tokens are priced at 2x input" states a multiplier, not a
- *   price, and is not read either. A per-image table in the pricing page's shape (`| Quality | 1024x1024 |
- *   … |`, one row per quality) is read too, when a "Per image" line states its unit.
+ *   Pricing section is a problem. `### Audio tokens` is read like image tokens (audio_input…). A table of
+ *   prices per minute, second, hour or 1M characters under a heading that names what it prices
+ *   ("Transcription", "Translation", "Video") is read as `<what>_per_<unit>`; tools' fees are passed over
+ *   ("tool-fees"); anything else is left to the accounting, which reports every amount nobody read.
+ *   The "Quick comparison" table below prices other models too (GPT-5.5 and GPT-5.4 on gpt-5.6-cyber's
+ *   page, DALL·E 2 on dall-e-3's): their rows are passed over ("other-models"), never read. Prose such as
+ *   "Prompts with >272K input tokens are priced at 2x input and 1.5x output" or "Cache writes are billed
+ *   at 1.25x" states multipliers (extract/multipliers.ts): recorded as over_272k:input 2, over_272k:output
+ *   1.5, cache_write 1.25 for the page's model, never turned into prices. A per-image table in the
+ *   pricing page's shape (`| Quality | 1024x1024 | … |`, one row per quality) is read too, when a "Per
+ *   image" line states its unit.
  * - A page without a Pricing section (gpt-image-2 points to the pricing page; daybreak-blue-latest,
  *   gpt-oss-120b) states no price: ok, with no observation.
  * - The 2025 platform page saved as copied text, one value a line: the breadcrumb ("Models" / the id), a
@@ -41,12 +45,21 @@ import { type ExtractionBuilder, extractWith, type PricingSource, type SourceDoc
  *   "Low" / "1024x1024" / "$0.005" …. A price counts only right after its label, in a section with a unit;
  *   an amount anywhere else (a bare line, prose such as "Low quality: $0.004 per image") is a problem, so
  *   such a page is never taken for one that states no price.
+ * - The mirror's conversion of a page priced per minute (gpt-transcribe, ≈2026-08): bare label/value lines,
+ *   no heading, no Model ID line. "Transcription audio duration" / "Per minute" / "Price" / "$0.0045" is
+ *   `transcription_per_minute`; the same $0.0045 in the "Compare" strip above it has no unit and is not
+ *   read. The page says pricing is token-based but states no token price: none is made up. It names its
+ *   model only by the mirror's `<!-- source: …/models/gpt-transcribe -->` line, or, without it, by the
+ *   document the run fetched (never by the likeness of "GPT Transcribe" to an id).
  * - A mirror's HTML→markdown conversion of the same page (chatgpt-image-latest, 2026-07) in that line
  *   layout, but with labels lost: its token prices are bare amounts, and its second per-image block has no
  *   quality name. Bare amounts are reported, never assigned by their order; a block without its quality is
  *   a problem and nothing of it is read. The blocks that still name their quality ("Quality" / "Low", each
  *   after its own "Per image") are read: their prices are tied to their label within their own block, and
  *   no other block could be the one that lost a label.
+ *
+ * Past ~300 lines: the two layouts (tables, and copied text one value a line) share their per-image,
+ * per-unit and multiplier readings, which keeps one page's rules in one file.
  *
  * The page must be for the model asked for: a page naming another model (a redirect to a sibling, a wrong
  * page) fails, as does one that does not name its model.

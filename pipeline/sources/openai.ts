@@ -24,6 +24,17 @@ import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts"
  * - 2024 openai.com/pricing as collapsed text: table cells run together without separators
  *   (`ModelInputOutputgpt-3.5-turbo-0125$0.50 / 1M tokens$1.50 / 1M tokens…`), read by a text path.
  *
+ * Every amount is accounted for (extract/accounting.ts). Audio, realtime, video, transcription and speech
+ * tables are read by their columns (`readMedia`): Modality rows Audio / Text / Image → audio_…, plain, image_…
+ * token keys; `$15.00 / 1M characters` (tts-1) → input_per_1m_characters; Sora's "Price per second" by size
+ * → video_per_second:<720p…>; a per-minute price that is the row's only price (gpt-transcribe, gpt-live-
+ * transcribe, gpt-realtime-translate) → transcription_per_minute / translation_per_minute, while an
+ * "Estimated cost" beside the row's token prices is the page's estimate from them and is passed over
+ * ("worked-example"). Tools, containers and storage are "tool-fees"; Training tables "fine-tuning"; rows of
+ * names that are no API id ("Whisper", "TTS") are untracked and "untracked-model". The 2024 text's vision
+ * calculator and its FAQ's worked bill are worked examples; its DALL·E 2 sizes without a quality stay
+ * reported. Past ~300 lines because three layouts of one page are read here.
+ *
  * Which tier a table is comes from the tab label or heading naming it, never from its position:
  * unprefixed keys are read only from a table labelled Standard, or from a table that stands alone in its
  * section with no tab set around it (Image tokens, Embeddings, Image generation).
