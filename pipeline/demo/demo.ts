@@ -26,6 +26,8 @@ export const DEMO_PAGES: Record<string, string> = {
   "openai-models/gpt-image-1.md": "test/fixtures/openai/models/gpt-image-1__2026-08-19.md",
   "openai-models/gpt-image-2.md": "test/fixtures/openai/models/gpt-image-2__2026-08-19.md",
   "openai-models/dall-e-3.md": "test/fixtures/openai/models/dall-e-3__2026-08-19.md",
+  "openai-models/gpt-image-1.5.md": "test/fixtures/openai/models/gpt-image-1.5__2026-08-19.md",
+  "openai-models/gpt-transcribe.md": "test/fixtures/openai/models/gpt-transcribe__2026-08.est.md",
   "anthropic-pricing.md": "test/fixtures/anthropic/platform-claude-docs-pricing__2026-08-13.md",
   "gemini-pricing.html": "test/fixtures/google/ai-google-dev-gemini-api-pricing__2026-08-13.html",
   "deepseek-pricing.html": "test/fixtures/deepseek/api-docs-quick_start-pricing__2026-08-13.html",

@@ -29,6 +29,7 @@ export const PASS_RULES = {
   // `$3.50 or $0.0053/min`, `$0.45 ($0.00012 per image)`: one price said twice; the reading in the tracked unit is kept.
   "restated-in-another-unit": "the price beside it restated in another unit (an equivalent, not a price of its own)",
   "list-price": "a list price struck through (or called original) beside the sale price billed today, which is read",
+  "fine-tuning": "training prices and prices of fine-tuned models, which the catalog does not track",
 } as const;
 export type PassRule = keyof typeof PASS_RULES;
 

@@ -51,9 +51,9 @@ const HALF = /\bhalf(?:\s+(?:of|the))*\s+(?:the\s+)?(?:standard\s+|list\s+|peak\
 const DOUBLE = /\b(?:double|twice)\s+(?:the\s+)?(?:standard\s+|list\s+|regular\s+|normal\s+|base\s+)?(?:price|prices|pricing|rate|rates|cost)\b/gi;
 
 /** Words after a factor that make it a price factor ("standard list pricing", "the input price", "rates"). */
-const PRICE_WORDS = /^\s*(?:the\s+)?(?:standard|list|base|regular|normal|usual|price|prices|pricing|rate|rates|cost|costs)\b/i;
+const PRICE_WORDS = /^\s*(?:the\s+)?(?:standard|list|base|regular|normal|usual|price|prices|pricing|rate|rates|cost|costs|premium|surcharge|upcharge|markup|multiplier)\b/i;
 /** Words before a factor that make it one ("billed at 1.25x", "priced at 2x", "the multiplier is 1.75x"). */
-const BILLED_BEFORE = /(?:\bbilled|\bpriced|\bcharged|\bcosts?|\bcharge|\bmultiplier(?:\s+is)?|\bmultiplied\s+by|\bat)\s*$/i;
+const BILLED_BEFORE = /(?:\bbilled|\bpriced|\bcharged|\bcosts?|\bcharge|\bmultiplier(?:\s+is)?|\bmultiplied\s+by|\bat)(?:\s+an?)?\s*$/i;
 
 const DIMENSIONS: readonly [MultipliedDimension, RegExp][] = [
   ["cached_input", /^\s*(?:the\s+)?(?:cached\s+input|cache\s+reads?|cached\s+tokens?|cache\s+hits?)\b/i],
@@ -68,7 +68,8 @@ const DIMENSIONS: readonly [MultipliedDimension, RegExp][] = [
 
 /** The multipliers a sentence states, in the order it states them (see the top of this file). */
 export function multipliersIn(sentence: string): StatedMultiplier[] {
-  const text = sentence.replace(/[\u00a0\u202f\u2009]/g, " ");
+  // Markdown emphasis and code marks are not words: "**2x** standard rates" is "2x standard rates".
+  const text = sentence.replace(/[\u00a0\u202f\u2009]/g, " ").replace(/\*\*|__|`|(?<=\s|^)\*|\*(?=\s|$)/g, "");
   const found: (StatedMultiplier & { at: number })[] = [];
 
   for (const m of text.matchAll(TIMES)) {

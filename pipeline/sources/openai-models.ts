@@ -1,8 +1,11 @@
 import type { ModelEntry } from "../../schemas/model-entry.ts";
-import { contextConditionIn, contextLengthIn } from "../extract/context-conditions.ts";
+import { contextConditionIn, contextLengthIn, thresholdAboveIn } from "../extract/context-conditions.ts";
 import { cleanText, loadDocument, type PageFormat } from "../extract/document.ts";
 import { type FlowItem, readFlow } from "../extract/flow.ts";
-import { isNoPrice, readPriceCell } from "../extract/money.ts";
+import { isNoPrice, parseMoneyCell, readPriceCell } from "../extract/money.ts";
+import { multipliersIn } from "../extract/multipliers.ts";
+import { type BilledUnit, billedUnitIn, perUnit } from "../extract/units.ts";
+import type { Unit } from "../../schemas/price-key.ts";
 import { TIER_NAMES, type TierOrStandard, tierLabel, tierNamedIn, tokenDimensionIn } from "../extract/price-labels.ts";
 import { type PageTable, readTables, type TableRow } from "../extract/tables.ts";
 import { type ExtractionBuilder, extractWith, type PricingSource, type SourceDocument } from "./source.ts";
@@ -23,13 +26,17 @@ import { type ExtractionBuilder, extractWith, type PricingSource, type SourceDoc
  *   tier unless a tab label or its heading names another ("Batch" above it → batch/…); two tables of the same
  *   prices that nothing tells apart are not read. A Quality-less size row, a size priced twice in one block,
  *   a quality word this source does not know, a table of another shape or a price anywhere else in the
- *   Pricing section is a problem. Audio, video, speech, transcription and tool sections are not read (the
- *   catalog prices none of them for OpenAI, and openai-pricing does not read them either); prices per
- *   second, minute, character or call cannot be written as a price key and are passed over silently. The
- *   "Quick comparison" table below prices other models (DALL·E 2 on the DALL·E 3 page) and is never read.
- *   Prose such as "Prompts with >272K input tokens are priced at 2x input" states a multiplier, not a
- *   price, and is not read either. A per-image table in the pricing page's shape (`| Quality | 1024x1024 |
- *   … |`, one row per quality) is read too, when a "Per image" line states its unit.
+ *   Pricing section is a problem. `### Audio tokens` is read like image tokens (audio_input…). A table of
+ *   prices per minute, second, hour or 1M characters under a heading that names what it prices
+ *   ("Transcription", "Translation", "Video") is read as `<what>_per_<unit>`; tools' fees are passed over
+ *   ("tool-fees"); anything else is left to the accounting, which reports every amount nobody read.
+ *   The "Quick comparison" table below prices other models too (GPT-5.5 and GPT-5.4 on gpt-5.6-cyber's
+ *   page, DALL·E 2 on dall-e-3's): their rows are passed over ("other-models"), never read. Prose such as
+ *   "Prompts with >272K input tokens are priced at 2x input and 1.5x output" or "Cache writes are billed
+ *   at 1.25x" states multipliers (extract/multipliers.ts): recorded as over_272k:input 2, over_272k:output
+ *   1.5, cache_write 1.25 for the page's model, never turned into prices. A per-image table in the
+ *   pricing page's shape (`| Quality | 1024x1024 | … |`, one row per quality) is read too, when a "Per
+ *   image" line states its unit.
  * - A page without a Pricing section (gpt-image-2 points to the pricing page; daybreak-blue-latest,
  *   gpt-oss-120b) states no price: ok, with no observation.
  * - The 2025 platform page saved as copied text, one value a line: the breadcrumb ("Models" / the id), a
@@ -38,12 +45,21 @@ import { type ExtractionBuilder, extractWith, type PricingSource, type SourceDoc
  *   "Low" / "1024x1024" / "$0.005" …. A price counts only right after its label, in a section with a unit;
  *   an amount anywhere else (a bare line, prose such as "Low quality: $0.004 per image") is a problem, so
  *   such a page is never taken for one that states no price.
+ * - The mirror's conversion of a page priced per minute (gpt-transcribe, ≈2026-08): bare label/value lines,
+ *   no heading, no Model ID line. "Transcription audio duration" / "Per minute" / "Price" / "$0.0045" is
+ *   `transcription_per_minute`; the same $0.0045 in the "Compare" strip above it has no unit and is not
+ *   read. The page says pricing is token-based but states no token price: none is made up. It names its
+ *   model only by the mirror's `<!-- source: …/models/gpt-transcribe -->` line, or, without it, by the
+ *   document the run fetched (never by the likeness of "GPT Transcribe" to an id).
  * - A mirror's HTML→markdown conversion of the same page (chatgpt-image-latest, 2026-07) in that line
  *   layout, but with labels lost: its token prices are bare amounts, and its second per-image block has no
  *   quality name. Bare amounts are reported, never assigned by their order; a block without its quality is
  *   a problem and nothing of it is read. The blocks that still name their quality ("Quality" / "Low", each
  *   after its own "Per image") are read: their prices are tied to their label within their own block, and
  *   no other block could be the one that lost a label.
+ *
+ * Past ~300 lines: the two layouts (tables, and copied text one value a line) share their per-image,
+ * per-unit and multiplier readings, which keeps one page's rules in one file.
  *
  * The page must be for the model asked for: a page naming another model (a redirect to a sibling, a wrong
  * page) fails, as does one that does not name its model.
@@ -89,12 +105,18 @@ function displayKey(name: string): string {
 
 type PageModel = { id: string } | { error: string };
 
+/** The mirror's first line, `<!-- source: https://developers.openai.com/api/docs/models/gpt-transcribe -->`: the page's own URL. */
+const MIRROR_SOURCE = /^\s*<!--\s*source:\s*https:\/\/developers\.openai\.com\/api\/docs\/models\/([^\s/]+?)(?:\.md)?\s*-->/;
+
 /**
- * The model the page names: its `Model ID:` line; else an id-shaped first line (the `# title`, or the
- * mirror's title as text) or the breadcrumb of the 2025 copied text ("Models" / "gpt-image-1-mini"); a
- * display-name title only confirms the document asked for.
+ * The model the page names: its `Model ID:` line; else the mirror's `<!-- source: …/models/<id> -->` line (the
+ * URL it was saved from); else an id-shaped first line (the `# title`, or the mirror's title as text) or the
+ * breadcrumb of the 2025 copied text ("Models" / "gpt-image-1-mini"); a display-name `# title` only confirms
+ * the document asked for. A mirror page that names its model in none of these ways ("Models" / "GPT
+ * Transcribe": a display name as text, no `# title`) is the page of the document the run fetched, and of no
+ * other: read on its own, it names no model and fails. A model is never told by the likeness of its name.
  */
-function pageModel(flow: readonly FlowItem[], document: SourceDocument | undefined): PageModel {
+function pageModel(body: string, flow: readonly FlowItem[], document: SourceDocument | undefined): PageModel {
   const texts = flow.flatMap((item) => (item.kind === "table" ? [] : [item.text]));
   const modelIdLine = texts.find((t) => /^Model ID\s*:/i.test(t));
   if (modelIdLine !== undefined) {
@@ -103,6 +125,11 @@ function pageModel(flow: readonly FlowItem[], document: SourceDocument | undefin
     return { id: m[1]! };
   }
   const named = new Set<string>();
+  const source = MIRROR_SOURCE.exec(body)?.[1];
+  if (source !== undefined) {
+    if (!DOCUMENT_NAME.test(source)) return { error: `its source line names ${quote(source)}, which is not one API id` };
+    named.add(source);
+  }
   const first = texts[0];
   if (first !== undefined && API_ID.test(first)) named.add(first);
   const models = texts.slice(0, 12).findIndex((t) => /^models$/i.test(t));
@@ -112,13 +139,15 @@ function pageModel(flow: readonly FlowItem[], document: SourceDocument | undefin
   if (id) return { id };
   const title = flow.find((item) => item.kind === "heading" && item.level === 1);
   if (document && title?.kind === "heading" && displayKey(title.text) === document.name) return { id: document.name };
+  // The mirror's layout: a "Models" breadcrumb line near the top and no `# title`. The run knows whose page it fetched.
+  if (document && !title && models >= 0) return { id: document.name };
   return { error: "it does not name its model (no Model ID line, no id-shaped title)" };
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Sections, units, keys
 
-type SectionKind = "text_tokens" | "image_tokens" | "image_generation" | "not_read";
+type SectionKind = "text_tokens" | "image_tokens" | "audio_tokens" | "image_generation" | "not_read";
 
 /** Sections of prices this source does not read (see the module comment). */
 const NOT_READ =
@@ -132,6 +161,7 @@ function sectionKind(heading: string): SectionKind | undefined {
   const h = headingText(heading).toLowerCase();
   if (/^text tokens\b/.test(h)) return "text_tokens";
   if (/^image tokens\b/.test(h)) return "image_tokens";
+  if (/^audio tokens\b/.test(h)) return "audio_tokens";
   if (/^image generation\b/.test(h)) return "image_generation";
   if (NOT_READ.test(h)) return "not_read";
   return undefined;
@@ -140,6 +170,7 @@ function sectionKind(heading: string): SectionKind | undefined {
 const SECTION_TITLES: Record<Exclude<SectionKind, "not_read">, string> = {
   text_tokens: "Text tokens",
   image_tokens: "Image tokens",
+  audio_tokens: "Audio tokens",
   image_generation: "Image generation",
 };
 
@@ -180,15 +211,17 @@ function readAmount(price: string, unit: string, expected: "1M tokens" | "image"
   }
 }
 
+type TokenSection = "text_tokens" | "image_tokens" | "audio_tokens";
+
 /** A token price's key: `input`, `batch/cached_input`, `image_output`; undefined when the grammar has none. */
-function tokenKey(section: "text_tokens" | "image_tokens", label: string, tier: TierOrStandard): string | undefined {
+function tokenKey(section: TokenSection, label: string, tier: TierOrStandard): string | undefined {
   const dimension = tokenDimensionIn(label);
   if (!dimension) return undefined;
   const prefix = tier === "standard" ? "" : `${tier}/`;
   if (section === "text_tokens") return `${prefix}${dimension}`;
-  const image = { input: "image_input", cached_input: "image_cached_input", output: "image_output" } as const;
-  // Image-token cache writes have no price key: passed over like any price the grammar cannot express.
-  return dimension in image ? `${prefix}${image[dimension as keyof typeof image]}` : undefined;
+  const kind = section === "image_tokens" ? "image" : "audio";
+  // Image- and audio-token cache writes have no price key: passed over like any price the grammar cannot express.
+  return ["input", "cached_input", "output"].includes(dimension) ? `${prefix}${kind}_${dimension}` : undefined;
 }
 
 /** "Input (>272K context)", "Long context input": a price above a context threshold, not the plain key's. */
@@ -221,7 +254,7 @@ function quote(text: string, max = 60): string {
 interface Found {
   key: string;
   usd: number;
-  unit: "1M tokens" | "image";
+  unit: Unit;
   evidence: string;
   where: string;
 }
@@ -245,6 +278,68 @@ class PageReading {
         ...(this.document ? { document: this.document.url } : {}),
       },
       found.where,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Prices per minute, second, hour, 1M characters; tools; multipliers in prose; other models
+
+/**
+ * The `<what>` of a `<what>_per_<unit>` key, from the title over the price ("Transcription audio duration",
+ * "Live translation", "Video generation"); undefined when the title names nothing this source has a word for.
+ */
+export function perUnitWhat(title: string): string | undefined {
+  const t = cleanText(title).toLowerCase();
+  if (/\btranslat\w*/.test(t)) return "translation";
+  if (/\btranscri\w*/.test(t)) return "transcription";
+  if (/\bvideo\b/.test(t)) return "video";
+  return undefined;
+}
+
+const PER_UNIT_KEYS: Partial<Record<Unit, string>> = {
+  second: "second",
+  minute: "minute",
+  hour: "hour",
+  "1M characters": "1m_characters",
+  page: "page",
+  request: "request",
+};
+
+/** `transcription` + per minute → `transcription_per_minute`; undefined for tokens and images (keys of their own). */
+export function perUnitKey(what: string, unit: Unit, variant?: string): string | undefined {
+  const suffix = PER_UNIT_KEYS[unit];
+  return suffix ? `${what}_per_${suffix}${variant ? `:${variant}` : ""}` : undefined;
+}
+
+/** Tools, storage and containers: fees the catalog does not track as a model's price. */
+const TOOL_WORDS = /\b(?:tools?|tool calls?|web search|file search|search(?:es)?|calls?|containers?|storage|code interpreter|sessions?)\b/i;
+
+/**
+ * A sentence in the Pricing section that prices by a multiplier: ">272K input tokens are priced at 2x input
+ * and 1.5x output" → over_272k:input 2, over_272k:output 1.5; "Cache writes are billed at 1.25x" →
+ * cache_write 1.25; "Batch: 50% off" → batch 0.5. Recorded for the page's model, never turned into prices; a
+ * factor whose subject cannot be named is a problem.
+ */
+function readMultipliers(reading: PageReading, sentence: string, where: string): void {
+  const stated = multipliersIn(sentence);
+  if (stated.length === 0) return;
+  const over = thresholdAboveIn(sentence);
+  const tier = tierNamedIn(sentence);
+  const cacheWrite = /\bcache\s+writes?\b/i.test(sentence);
+  for (const m of stated) {
+    let name: string | undefined;
+    if (over?.kind === "over" && m.dimension) name = `${over.key}:${m.dimension}`;
+    else if (!over && cacheWrite && !tier) name = "cache_write";
+    else if (!over && !cacheWrite && tier && tier !== "fast") name = tier;
+    else if (!over && !cacheWrite && /\boff[- ]peak\b/i.test(sentence)) name = "off_peak";
+    if (!name) {
+      reading.result.problem(`a multiplier (${m.phrase}) whose subject cannot be told: ${quote(sentence, 120)}; not read`, where);
+      continue;
+    }
+    reading.result.multiplier(
+      { model: reading.model, name, factor: m.factor, sentence: cleanText(sentence), ...(reading.document ? { document: reading.document.url } : {}) },
+      where,
     );
   }
 }
@@ -301,7 +396,12 @@ function readTablePage(reading: PageReading, flow: readonly FlowItem[], tables: 
     } else if (item.kind === "line") {
       // Prose in a section not read ("Audio tokens") may quote its prices; anywhere else in Pricing it is a price not read.
       const priced = heading?.kind !== undefined && heading.kind !== "not_read";
-      if ((inPricing || priced) && heading?.kind !== "not_read" && AMOUNT_IN.test(item.text) && !unexpressibleProse(item.text)) {
+      const at = `text under "${heading?.text ?? "Pricing"}"`;
+      if (inPricing || heading?.kind !== undefined) readMultipliers(reading, item.text, at);
+      // "Web search tool calls cost $10 per 1K calls": a tool's fee, passed over by name.
+      if ((inPricing || heading?.kind !== undefined) && AMOUNT_IN.test(item.text) && unexpressibleProse(item.text) && TOOL_WORDS.test(item.text)) {
+        result.passOver("tool-fees", item.text);
+      } else if ((inPricing || priced) && heading?.kind !== "not_read" && AMOUNT_IN.test(item.text) && !unexpressibleProse(item.text)) {
         result.problem(
           `a price outside any table, not read: ${quote(item.text, 120)}`,
           `text under "${heading?.text ?? "Pricing"}"`,
@@ -324,8 +424,12 @@ function readTablePage(reading: PageReading, flow: readonly FlowItem[], tables: 
   const tabBars = new Set<number>();
   for (const p of placed) {
     const where = whereTable(p);
-    if (p.kind === "not_read") continue;
+    if (p.kind === "not_read") {
+      readOtherUnitTable(reading, p);
+      continue;
+    }
     if (p.kind === undefined) {
+      if (!p.inPricing && /\bcompar/i.test(p.heading ?? "")) passOverOtherModels(reading, p);
       // Outside Pricing: comparisons with other models, endpoints, rate limits. Inside: a section not known.
       if (p.inPricing && tableHasPrices(p.table)) {
         result.problem(
@@ -363,7 +467,7 @@ function readTablePage(reading: PageReading, flow: readonly FlowItem[], tables: 
       );
       continue;
     }
-    readTokenTable(reading, p, p.kind as "text_tokens" | "image_tokens", tier);
+    readTokenTable(reading, p, p.kind as TokenSection, tier);
   }
 
   const blocks: QualityBlock[] = imageTables.flatMap(({ placed: p, tier }) => imageBlocksOf(reading, p, tier));
@@ -372,6 +476,60 @@ function readTablePage(reading: PageReading, flow: readonly FlowItem[], tables: 
 
 function whereTable(p: TableInContext): string {
   return `table ${p.table.index}${p.heading ? ` under "${p.heading}"` : ""}`;
+}
+
+/**
+ * "Quick comparison" below the Pricing section: a row per model, this page's and others' (GPT-5.5 and
+ * GPT-5.4 on gpt-5.6-cyber's page, DALL·E 2 on dall-e-3's). Other models' rows are passed over by name
+ * ("other-models"), never read or given to this page's model; this model's own row is left to be matched
+ * by the prices read from its Pricing tables (an amount there that no table gave is reported).
+ */
+function passOverOtherModels(reading: PageReading, p: TableInContext): void {
+  const own = reading.model.replace(/^openai\//, "");
+  const others = p.table.rows.filter((row) => {
+    const name = cleanText(row.cells[0] ?? "");
+    return name !== own && displayKey(name) !== own;
+  });
+  const names = others.map((row) => cleanText(row.cells[0] ?? "")).join(", ");
+  for (const row of others) reading.result.passOver("other-models", row.cells.join(" | "), `"${p.heading}" prices other models (${names})`);
+}
+
+/**
+ * A table under a section this source does not read as tokens or images: tools (passed over as
+ * "tool-fees"), or prices per minute, second, hour or 1M characters (`| Per minute | $0.006 | minute |`,
+ * `| 720x1280 | $0.10 | second |`) → `<what>_per_<unit>[:<size>]`, `<what>` from the heading
+ * ("Transcription" → transcription). A row that cannot be named so is left for the accounting to report.
+ */
+function readOtherUnitTable(reading: PageReading, p: TableInContext): void {
+  const { result } = reading;
+  const heading = p.heading ?? "";
+  if (TOOL_WORDS.test(heading)) {
+    for (const row of p.table.rows) result.passOver("tool-fees", row.cells.join(" | "));
+    return;
+  }
+  const columns = longColumns(p.table.header);
+  const what = perUnitWhat(heading);
+  p.table.rows.forEach((row, r) => {
+    const at = `${whereTable(p)}, row ${r + 1}`;
+    if (!columns) return;
+    const label = cleanText(row.cells[columns.label] ?? "");
+    const price = row.cells[columns.price] ?? "";
+    if (!AMOUNT_IN.test(price)) return;
+    const unit = columns.unit === undefined ? "" : unitText(row.cells[columns.unit] ?? "");
+    const billed = billedUnitIn(unit === "" ? price : `per ${unit}`);
+    if (!billed || billed.unit === "1M tokens" || billed.unit === "image") return; // audio tokens and the like: reported by the accounting
+    const size = sizeOf(label) ?? (/^\d{3,4}p$/i.test(label) ? label.toLowerCase() : undefined);
+    const plain = /^(?:price|cost|rate|per\s.+)$/i.test(label);
+    const key = what && (size || plain) ? perUnitKey(what, billed.unit, size) : undefined;
+    const money = parseMoneyCell(price);
+    if (!key || money.kind !== "usd") {
+      result.problem(`the row "${cellsText(row)}" prices per ${billed.unit} under "${heading}", which this source cannot name as a price; not read`, at);
+      return;
+    }
+    const usd = perUnit(money.usd, billed);
+    if (usd !== money.usd) result.accountRead(price); // "$10 / 1K calls" stored per call
+    reading.observe({ key, usd, unit: billed.unit, evidence: `${heading} › ${cellsText(row)}`, where: at });
+  });
 }
 
 /** Whether a table holds a price a key could carry (per second, per minute … do not count). */
@@ -423,7 +581,7 @@ function longColumns(header: readonly string[]): LongColumns | undefined {
 
 const cellsText = (row: TableRow) => row.cells.map((c) => cleanText(c)).join(" | ");
 
-function readTokenTable(reading: PageReading, p: TableInContext, section: "text_tokens" | "image_tokens", tier: TierOrStandard): void {
+function readTokenTable(reading: PageReading, p: TableInContext, section: TokenSection, tier: TierOrStandard): void {
   const { result } = reading;
   const where = whereTable(p);
   const columns = longColumns(p.table.header);
@@ -631,9 +789,11 @@ interface LineBlock {
 type LineState =
   | { kind: "none" }
   | { kind: "summary" }
-  /** A section of prices no key can carry ("Per minute" / "Cost" / "$0.006") or not read (audio tokens). */
+  /** A section of prices no key can carry ("Per GB" / "Cost" / "$0.10") or not read (video tokens). */
   | { kind: "skip" }
-  | { kind: "tokens"; section: "text_tokens" | "image_tokens" | "untitled"; title: string; unit?: string; label?: string; bare: string[] }
+  /** "Transcription audio duration" / "Per minute" / "Price" / "$0.0045": a price per minute, second, hour … */
+  | { kind: "per_unit"; title: string; unitLine: string; billed: BilledUnit; label?: string }
+  | { kind: "tokens"; section: TokenSection | "untitled"; title: string; unit?: string; label?: string; bare: string[] }
   | { kind: "image"; block: LineBlock };
 
 /**
@@ -646,6 +806,10 @@ class LinePageReader {
   private readonly blocks: QualityBlock[] = [];
   private bareAmounts: string[] = [];
   private lastText = "";
+  /** The line before the current one: the title of a "Per minute" section. */
+  private previous = "";
+  /** Lines from "Pricing" to the next section of the card ("Modalities", "Endpoints"): where multipliers are stated. */
+  private inPricing = false;
   /**
    * A tier's name on a line of its own ("Batch") above prices: this layout has no tabs to say where its prices
    * end, so nothing after it is read as the standard price (an endpoint list's "Batch" / "v1/batch" is no label).
@@ -656,8 +820,12 @@ class LinePageReader {
 
   read(lines: readonly string[]): void {
     lines.forEach((line, i) => {
+      if (/^pricing$/i.test(line)) this.inPricing = true;
+      else if (/^(?:modalities|endpoints|features|snapshots|rate limits)$/i.test(line)) this.inPricing = false;
+      else if (this.inPricing) readMultipliers(this.reading, line, `the line ${quote(line, 50)}`);
       this.step(line);
       if (!LONE_AMOUNT.test(line)) this.lastText = line;
+      this.previous = line;
       const tier = tierLabel(line);
       if (tier && tier !== "standard" && !/^\/?v\d+\//.test(lines[i + 1] ?? "")) this.tierLine ??= line;
     });
@@ -672,7 +840,14 @@ class LinePageReader {
   private step(line: string): void {
     if (/^text tokens$/i.test(line)) return this.begin({ kind: "tokens", section: "text_tokens", title: line, bare: [] });
     if (/^image tokens$/i.test(line)) return this.begin({ kind: "tokens", section: "image_tokens", title: line, bare: [] });
+    if (/^audio tokens$/i.test(line)) return this.begin({ kind: "tokens", section: "audio_tokens", title: line, bare: [] });
     if (/^[a-z]+ tokens$/i.test(line) && NOT_READ.test(line)) return this.begin({ kind: "skip" });
+    if (/^per\s+\S/i.test(line) && !AMOUNT_IN.test(line) && this.state.kind !== "tokens") {
+      const billed = billedUnitIn(line);
+      if (billed && billed.unit !== "1M tokens" && billed.unit !== "image") {
+        return this.begin({ kind: "per_unit", title: this.previous, unitLine: line, billed });
+      }
+    }
     if (/^per\s+\S/i.test(line) && UNEXPRESSIBLE_UNIT.test(unitText(line))) return this.begin({ kind: "skip" });
     if (/^image generation$/i.test(line)) return this.beginImage(line);
     if (/^per image$/i.test(line)) {
@@ -706,6 +881,9 @@ class LinePageReader {
       case "tokens":
         if (this.tokenLine(s, line)) return;
         break;
+      case "per_unit":
+        if (this.perUnitLine(s, line)) return;
+        break;
       case "image":
         if (this.imageLine(s.block, line)) return;
         break;
@@ -736,6 +914,35 @@ class LinePageReader {
     }
     if (line.length <= 40 && !AMOUNT_IN.test(line) && tokenDimensionIn(line)) {
       this.labelWithoutPrice(s);
+      s.label = line;
+      return true;
+    }
+    return false;
+  }
+
+  /** "Price" / "$0.0045" after "Transcription audio duration" / "Per minute": `transcription_per_minute`. */
+  private perUnitLine(s: Extract<LineState, { kind: "per_unit" }>, line: string): boolean {
+    if (LONE_AMOUNT.test(line)) {
+      const where = `${quote(s.title)} › ${quote(s.unitLine)}`;
+      const what = perUnitWhat(s.title);
+      const key = what ? perUnitKey(what, s.billed.unit) : undefined;
+      const money = parseMoneyCell(line);
+      if (!key) {
+        this.result.problem(`${quote(line)} per ${s.billed.unit} under ${quote(s.title)}, which this source cannot name as a price; not read`, where);
+      } else if (money.kind !== "usd" || (money.per !== undefined && money.per !== "unit")) {
+        this.result.problem(`${quote(line)} under ${quote(s.title)} is not one amount per ${s.billed.unit}; not read`, where);
+      } else if (this.tierLine !== undefined) {
+        this.result.problem(`${quote(line)} comes after the line ${quote(this.tierLine)}: which tier it is cannot be told in this layout; not read`, where);
+      } else {
+        const usd = perUnit(money.usd, s.billed);
+        if (usd !== money.usd) this.result.accountRead(line);
+        const label = s.label ? ` › ${s.label}` : "";
+        this.reading.observe({ key, usd, unit: s.billed.unit, evidence: `${s.title} › ${s.unitLine}${label} › ${line}`, where });
+      }
+      s.label = undefined;
+      return true;
+    }
+    if (/^(?:price|cost|rate)$/i.test(line)) {
       s.label = line;
       return true;
     }
@@ -898,7 +1105,7 @@ function readLinePage(reading: PageReading, flow: readonly FlowItem[], tables: r
 function readModelPage(result: ExtractionBuilder, body: string, format: PageFormat, document: SourceDocument | undefined): void {
   const $ = loadDocument(body, format);
   const flow = readFlow($);
-  const model = pageModel(flow, document);
+  const model = pageModel(body, flow, document);
   if ("error" in model) {
     result.fail(`not a model page this source can read: ${model.error}`, "page");
     return;

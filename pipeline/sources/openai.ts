@@ -2,9 +2,12 @@ import type { CheerioAPI } from "cheerio";
 import type { AnyNode, Element } from "domhandler";
 import { conditionKey, contextLengthIn } from "../extract/context-conditions.ts";
 import { cleanText, loadDocument, stripFrontMatter, type PageFormat } from "../extract/document.ts";
-import { type PriceCell, readPriceCell } from "../extract/money.ts";
+import { parseMoneyCell, type PriceCell, readPriceCell } from "../extract/money.ts";
+import { billedUnitIn, perUnit } from "../extract/units.ts";
 import { TIER_NAMES, type TierOrStandard, tierLabel, type TokenDimension, tokenDimensionIn } from "../extract/price-labels.ts";
 import { readTables, type PageTable, type TableRow } from "../extract/tables.ts";
+import type { Unit } from "../../schemas/price-key.ts";
+import { perUnitKey, perUnitWhat } from "./openai-models.ts";
 import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
 /**
@@ -20,6 +23,17 @@ import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts"
  *   9-column short/long-context tables; image models as Modality (Image / Text) rows.
  * - 2024 openai.com/pricing as collapsed text: table cells run together without separators
  *   (`ModelInputOutputgpt-3.5-turbo-0125$0.50 / 1M tokens$1.50 / 1M tokens…`), read by a text path.
+ *
+ * Every amount is accounted for (extract/accounting.ts). Audio, realtime, video, transcription and speech
+ * tables are read by their columns (`readMedia`): Modality rows Audio / Text / Image → audio_…, plain, image_…
+ * token keys; `$15.00 / 1M characters` (tts-1) → input_per_1m_characters; Sora's "Price per second" by size
+ * → video_per_second:<720p…>; a per-minute price that is the row's only price (gpt-transcribe, gpt-live-
+ * transcribe, gpt-realtime-translate) → transcription_per_minute / translation_per_minute, while an
+ * "Estimated cost" beside the row's token prices is the page's estimate from them and is passed over
+ * ("worked-example"). Tools, containers and storage are "tool-fees"; Training tables "fine-tuning"; rows of
+ * names that are no API id ("Whisper", "TTS") are untracked and "untracked-model". The 2024 text's vision
+ * calculator and its FAQ's worked bill are worked examples; its DALL·E 2 sizes without a quality stay
+ * reported. Past ~300 lines because three layouts of one page are read here.
  *
  * Which tier a table is comes from the tab label or heading naming it, never from its position:
  * unprefixed keys are read only from a table labelled Standard, or from a table that stands alone in its
@@ -223,6 +237,9 @@ function scanPipeTables(markdown: string): RawTable[] {
 // ---------------------------------------------------------------------------------------------------------
 // Reading the tables
 
+/** Sections of tools' fees: built-in tools, AgentKit's meters. */
+const TOOLS_SECTION = /\b(?:built-in tools|tools|agentkit|agent kit)\b/i;
+
 const SKIP_SECTION =
   /\b(?:audio|realtime|speech|transcri\w*|video|sora|fine-?tun\w*|finetun\w*|built-in tools|tools?|agentkit|agent kit|moderation|whisper|tts)\b/i;
 
@@ -289,9 +306,18 @@ class TablePageReader {
     const header = t.header.map((h) => cleanText(h));
     const lower = header.map((h) => h.toLowerCase());
 
-    // Sections this source does not read (audio, realtime, video, transcription, fine-tuning, tools).
-    if ((ctx.title && SKIP_SECTION.test(ctx.title)) || t.headings.some((h) => SKIP_SECTION.test(h))) return;
-    if (lower.includes("training")) return; // fine-tuning, whatever its heading says
+    // Fine-tuning (a Training column, whatever its heading says): prices of training and of fine-tuned models.
+    if (lower.includes("training")) {
+      for (const row of t.rows) this.b.passOver("fine-tuning", row.cells.join(" | "));
+      return;
+    }
+    // Tools, containers, storage: fees, not a model's price.
+    if (lower[0] === "tool" || lower[0] === "usage meter" || TOOLS_SECTION.test(section ?? "")) {
+      for (const row of t.rows) this.b.passOver("tool-fees", row.cells.join(" | "));
+      return;
+    }
+    // Audio, realtime, video, transcription and speech: read by their own columns below.
+    const media = (ctx.title !== undefined && SKIP_SECTION.test(ctx.title)) || t.headings.some((h) => SKIP_SECTION.test(h));
 
     const modelCol = lower.indexOf("model");
     const embeddings = /embedding/i.test(section ?? "");
@@ -327,6 +353,7 @@ class TablePageReader {
       return;
     }
 
+    if (media) return this.readMedia(t, where, tier!, header, modelCol, ctx.title ?? section ?? "");
     if (perImage) return this.readPerImage(t, where, tier!, header, modelCol, qualityCol, raw);
 
     const modalityCol = lower.indexOf("modality");
@@ -401,6 +428,7 @@ class TablePageReader {
       const rowWhere = `${where}, row "${name}${modalityCol >= 0 ? ` | ${cells[modalityCol]}` : ""}"`;
       if (!id) {
         this.b.untrackedModel(name, where);
+        this.b.passOver("untracked-model", row.cells.join(" | "));
         return;
       }
       let image = imageTokens;
@@ -434,10 +462,127 @@ class TablePageReader {
           { model: id, price: keyOf(colTier, dimension, col.condition), usd: money.usd, unit: "1M tokens", evidence },
           cellWhere,
         );
+        const stated = parseMoneyCell(cells[col.index] ?? "");
+        if (stated.kind === "usd" && stated.usd !== money.usd) this.b.accountRead(cells[col.index] ?? ""); // per 1K, scaled
         this.models.add(id);
         if (standardText) this.standardTextModels.add(id);
       }
     });
+  }
+
+  /**
+   * Audio, realtime, video, transcription and speech tables, read by what their columns say:
+   * - Input / Cached input / Output (/ cost) per 1M tokens, of the row's Modality (Audio → audio_input,
+   *   audio_cached_input, audio_output; Text → input…; Image → image_input…) or of the section ("Audio
+   *   tokens" → audio_…; otherwise text). A cell in its own unit, `$15.00 / 1M characters` (tts-1), is
+   *   `input_per_1m_characters` (or output_…).
+   * - "Price per second" with a Size column (`720p`, or 2025's "Portrait: 720x1280 Landscape: 1280x720",
+   *   whose short side names it: 720p) → `video_per_second:<size>`.
+   * - A price per minute ("Estimated cost" `$0.0045 / minute`, "Cost" `$0.006 / minute`) is the model's
+   *   price when it is the only one its row gives (gpt-transcribe, gpt-realtime-translate):
+   *   `<what>_per_minute`, `<what>` from the row's Use case ("Live translation" → translation, "Transcription
+   *   + diarization" → transcription) or the section. Beside token prices in the same row, an "Estimated cost"
+   *   is the page's own estimate computed from them (gpt-4o-transcribe): passed over as a worked example.
+   */
+  private readMedia(t: PageTable, where: string, tier: TierOrStandard, header: string[], modelCol: number, section: string): void {
+    const lower = header.map((h) => h.toLowerCase());
+    const modalityCol = lower.indexOf("modality");
+    const useCol = lower.indexOf("use case");
+    const sizeCol = lower.findIndex((h) => /^size\b/.test(h));
+    const prefixOfSection = /\baudio tokens\b/i.test(section) ? "audio_" : /\bimage tokens\b/i.test(section) ? "image_" : "";
+    const tokenCols = header.flatMap((h, i) => {
+      const col = tokenColumn(h.replace(/\s*\/\s*cost$/i, ""), i, false);
+      return col && col.condition === undefined && col.dimension !== "cache_write" ? [col] : [];
+    });
+    const otherCols = header.flatMap((_, i) => (i === modelCol || i === modalityCol || i === useCol || i === sizeCol || tokenCols.some((c) => c.index === i) ? [] : [i]));
+    const tierPrefix = tier === "standard" ? "" : `${tier}/`;
+    t.rows.forEach((row) => {
+      const cells = row.cells;
+      if (cells.every((c) => c.trim() === "")) return;
+      const name = cleanText(cells[modelCol] ?? "");
+      const id = openAiModelId(name);
+      const rowWhere = `${where}, row "${row.text}"`;
+      if (!id) {
+        this.b.untrackedModel(name, where);
+        this.b.passOver("untracked-model", cells.join(" | "));
+        return;
+      }
+      const evidence = rowEvidence(row);
+      let prefix = prefixOfSection;
+      if (modalityCol >= 0) {
+        const modality = cleanText(cells[modalityCol] ?? "").toLowerCase();
+        const known: Record<string, string> = { audio: "audio_", text: "", image: "image_" };
+        if (!(modality in known)) {
+          this.b.problem(`modality "${cells[modalityCol]}" is not understood: row not read`, rowWhere);
+          return;
+        }
+        prefix = known[modality]!;
+      }
+      let tokenPrices = 0;
+      for (const col of tokenCols) {
+        const cell = cells[col.index] ?? "";
+        const billed = billedUnitIn(cell);
+        const cellWhere = `${rowWhere}, column "${col.header}"`;
+        if (billed?.unit === "1M characters") {
+          const money = parseMoneyCell(cell);
+          const key = col.dimension === "input" || col.dimension === "output" ? perUnitKey(col.dimension, billed.unit) : undefined;
+          if (money.kind !== "usd" || !key || prefix !== "") {
+            this.b.problem(`price not read: "${cleanText(cell)}" is per 1M characters in a column of ${col.header}`, cellWhere);
+            continue;
+          }
+          this.observeMedia(id, `${tierPrefix}${key}`, perUnit(money.usd, billed), billed.unit, evidence, cellWhere, cell);
+          tokenPrices++;
+          continue;
+        }
+        const money = readMoney(cell, "1M tokens");
+        if (money.kind === "none") continue;
+        if (money.kind === "bad") {
+          this.b.problem(`price not read: ${money.reason}`, cellWhere);
+          continue;
+        }
+        this.observeMedia(id, keyOf(tier, `${prefix}${col.dimension}`, undefined), money.usd, "1M tokens", evidence, cellWhere, cell);
+        tokenPrices++;
+      }
+      for (const index of otherCols) {
+        const cell = cells[index] ?? "";
+        if (!/\$\s?\d/.test(cell)) continue;
+        const column = header[index]!;
+        const cellWhere = `${rowWhere}, column "${column}"`;
+        const billed = billedUnitIn(cell) ?? billedUnitIn(column);
+        const money = parseMoneyCell(cell);
+        if (!billed || money.kind !== "usd") {
+          this.b.problem(`price not read: "${cleanText(cell)}" in column "${column}" gives no unit a price key holds`, cellWhere);
+          continue;
+        }
+        if (billed.unit === "second") {
+          const size = sizeVariant(cleanText(cells[sizeCol] ?? ""));
+          if (!size) {
+            this.b.problem(`a price per second whose size cannot be named ("${cells[sizeCol] ?? ""}"): not read`, cellWhere);
+            continue;
+          }
+          this.observeMedia(id, `${tierPrefix}video_per_second:${size}`, perUnit(money.usd, billed), "second", evidence, cellWhere, cell);
+          continue;
+        }
+        if (/^estimated\b/i.test(column) && tokenPrices > 0) {
+          this.b.passOver("worked-example", cell, "an estimated cost per minute beside the token prices it is computed from (transcription, speech)");
+          continue;
+        }
+        const what = billed.unit === "1M characters" ? "input" : perUnitWhat(useCol >= 0 ? cells[useCol] ?? "" : section);
+        const key = what && billed.unit !== "1M tokens" && billed.unit !== "image" ? perUnitKey(what, billed.unit) : undefined;
+        if (!key) {
+          this.b.problem(`price not read: "${cleanText(cell)}" in column "${column}": which price it is cannot be named`, cellWhere);
+          continue;
+        }
+        this.observeMedia(id, `${tierPrefix}${key}`, perUnit(money.usd, billed), billed.unit, evidence, cellWhere, cell);
+      }
+    });
+  }
+
+  private observeMedia(model: string, price: string, usd: number, unit: Unit, evidence: string, where: string, cell: string): void {
+    this.b.observe({ model, price, usd, unit, evidence }, where);
+    const stated = parseMoneyCell(cell);
+    if (stated.kind === "usd" && usd !== stated.usd) this.b.accountRead(cell); // scaled: "$10 / 1K calls" stored per call
+    this.models.add(model);
   }
 
   private readPerImage(
@@ -494,6 +639,7 @@ class TablePageReader {
       const rowWhere = `${where}, row "${current.name} | ${cells[qualityCol] ?? ""}"`;
       if (!current.id) {
         this.b.untrackedModel(current.name, where);
+        this.b.passOver("untracked-model", row.cells.join(" | "));
         return;
       }
       if (!/^[a-z][a-z0-9_]*$/.test(quality)) {
@@ -514,6 +660,13 @@ class TablePageReader {
       }
     });
   }
+}
+
+/** `720p`; or 2025's "Portrait: 720x1280 Landscape: 1280x720", named by its short side as the 2026 page names it (720p). */
+function sizeVariant(cell: string): string | undefined {
+  if (/^\d{3,4}p$/i.test(cell)) return cell.toLowerCase();
+  const shorts = [...cell.matchAll(/(\d{3,4})\s*[x×]\s*(\d{3,4})/g)].map((m) => Math.min(Number(m[1]), Number(m[2])));
+  return shorts.length > 0 && shorts.every((n) => n === shorts[0]) ? `${shorts[0]}p` : undefined;
 }
 
 /** The row as written: its own cells (not those filled in from a merged cell above), without trailing padding. */
@@ -660,6 +813,11 @@ function readCards(lines: string[]): Map<string, Map<string, string> | null> {
   return cards;
 }
 
+/** A collapsed run with a space before each amount (`tokens$12.00` → `tokens $12.00`), so each is one amount. */
+function spaced(text: string): string {
+  return text.replace(/\$/g, " $");
+}
+
 function readCollapsedPage(b: ExtractionBuilder, body: string): void {
   const lines = stripFrontMatter(body).split(/\r?\n/);
   const cards = readCards(lines);
@@ -676,13 +834,35 @@ function readCollapsedPage(b: ExtractionBuilder, body: string): void {
       readCollapsedTokens(b, table, where, ["input"], ["Usage"], cards, models);
     } else if (h === "Model|Quality|Resolution|Price") {
       readCollapsedImages(b, table, where, models);
-    } else if (h === "Model|Usage" || h === "Model|Training|Input usage|Output usage" || table.header[0] === "Tool") {
-      // Base-model "Usage" (one price for input and output), audio per minute/character, fine-tuning,
-      // assistants tools: nothing here maps cleanly onto the price-key grammar.
-      continue;
+    } else if (table.header[0] === "Tool") {
+      b.passOver("tool-fees", spaced(table.body)); // Code interpreter per session, Retrieval per GB per day
+    } else if (h === "Model|Training|Input usage|Output usage") {
+      b.passOver("fine-tuning", spaced(table.body));
+    } else if (h === "Model|Usage") {
+      // Base models' one "Usage" price for input and output together, and audio per minute / per 1M
+      // characters under display names ("Whisper", "TTS", "TTS HD") that name no API id: not read, said so.
+      b.passOver(
+        "untracked-model",
+        spaced(table.body),
+        `a "Model | Usage" table: base models priced for input and output together, or audio models named by display name only (Whisper, TTS), which no price key or API id here holds`,
+      );
     } else {
       b.problem(`collapsed table with header "${table.header.join(" | ")}" is not understood: not read`, where);
     }
+  }
+  // The vision calculator: a worked example ("=$0.00255", "Price per 1K tokens (fixed)$0.01 … Total price $0.00255").
+  const calculator = lines.findIndex((l) => /^\s*VISION PRICING CALCULATOR\s*$/.test(l));
+  if (calculator >= 0) {
+    for (const line of lines.slice(calculator + 1)) {
+      if (isCapsHeading(line.trim()) || COLLAPSED_TABLE_START.test(line.trim())) break;
+      b.passOver("worked-example", line, "the vision pricing calculator's worked example of one image's cost");
+    }
+  }
+  // The questions at the end: a subscription ("costs $20/month") and a worked bill ("… / 1000 = $0.002").
+  const paragraphs = lines.join("\n").split(/\n\s*\n/);
+  for (const paragraph of paragraphs) {
+    if (/\$\s?\d[\d.,]*\s*\/\s*month\b/i.test(paragraph) && /subscription/i.test(paragraph)) b.passOver("plan-and-credits", paragraph);
+    else if (/=\s*\$\s?\d/.test(paragraph) && /\bwill cost\b|\bcosts?\b/i.test(paragraph)) b.passOver("worked-example", paragraph);
   }
   if (tokenTables === 0) {
     b.fail("no collapsed Model/Input/Output table found: the page layout has changed", "page");

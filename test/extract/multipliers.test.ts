@@ -23,6 +23,10 @@ describe("multipliers in prose", () => {
     ["Pricing is 1.5x standard", [{ factor: 1.5 }]],
     ["a discount of 25% applies", [{ factor: 0.75 }]],
     ["twice the standard rate", [{ factor: 2 }]],
+    // xAI's docs, as markdown writes them
+    ["Priority requests are billed at a **2x** premium over standard rates", [{ factor: 2 }]],
+    ["**20% off standard rates**", [{ factor: 0.8 }]],
+    ["The 2x multiplier applies to all token types — input, output, cached", [{ factor: 2 }]],
     ["cached input is 0.1x the input price", [{ factor: 0.1, dimension: "input" }]],
   ])("%s", (sentence, expected) => {
     expect(factors(sentence)).toEqual(expected);

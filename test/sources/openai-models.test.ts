@@ -6,6 +6,7 @@ import { modelPageDocument, openAiModelPagesSource } from "../../pipeline/source
 import type { SourceDocument } from "../../pipeline/sources/source.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
 import { Extraction } from "../../schemas/observation.ts";
+import { unitOf } from "../../schemas/price-key.ts";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 const FIXTURES = path.join(REPO_ROOT, "test/fixtures/openai/models");
@@ -84,6 +85,26 @@ const EXPECTED: Record<string, { status: Extraction["status"]; prices: Record<st
     prices: { ...perImage("low", [0.009, 0.013, 0.013]), ...perImage("high", [0.133, 0.2, 0.2]) },
   },
   "gpt-5.6-sol__2026-08-13.md": { status: "ok", prices: { input: 5, cached_input: 0.5, output: 30 } },
+  // | Input | $12.5 | 1M tokens | … (the Quick comparison's GPT-5.5 and GPT-5.4 rows are other models').
+  "gpt-5.6-cyber__2026-08.est.md": { status: "ok", prices: { input: 12.5, cached_input: 1.25, output: 75 } },
+  // No Pricing section: Sol's prices (its default snapshot) are never copied to the alias.
+  "gpt-daybreak-blue-latest__2026-09.est.md": { status: "ok", prices: {} },
+  "gpt-image-1.5__2026-08-19.md": {
+    status: "ok",
+    prices: {
+      input: 5,
+      cached_input: 1.25,
+      output: 10,
+      image_input: 8,
+      image_cached_input: 2,
+      image_output: 32,
+      ...perImage("low", [0.009, 0.013, 0.013]),
+      ...perImage("medium", [0.034, 0.05, 0.05]),
+      ...perImage("high", [0.133, 0.2, 0.2]),
+    },
+  },
+  // The mirror's lines: "Transcription audio duration" / "Per minute" / "Price" / "$0.0045".
+  "gpt-transcribe__2026-08.est.md": { status: "ok", prices: { transcription_per_minute: 0.0045 } },
   "daybreak-blue-latest__2026-08-13.md": { status: "ok", prices: {} },
   "gpt-oss-120b__2026-08-13.md": { status: "ok", prices: {} },
 };
@@ -101,7 +122,7 @@ describe("openai-models: every saved model page", () => {
       expect(x.status, JSON.stringify(x.problems)).toBe(expected.status);
       expect(pricesOf(x, model)).toEqual(expected.prices);
       for (const o of x.observations) {
-        expect(o.unit).toBe(o.price.startsWith("image:") ? "image" : "1M tokens");
+        expect(o.unit).toBe(unitOf(o.price));
         expect(o.evidence).toBeTruthy();
       }
     }
@@ -110,7 +131,13 @@ describe("openai-models: every saved model page", () => {
   it.each(PAGES)("%s: read the same as the HTML markdown-it makes of it", async (file) => {
     const MarkdownIt = (await import("markdown-it")).default;
     const html = new MarkdownIt({ html: true }).render(page(file));
-    expect(openAiModelPagesSource.extract(html, "html")).toEqual(extract(page(file)));
+    // The same prices, multipliers, accounting and problems; an unread amount's surrounding words may differ
+    // (a markdown link's target is text in the markdown, not in the HTML).
+    const unwrapped = (x: Extraction) => ({
+      ...x,
+      problems: x.problems.map((p) => (p.where === "amount not accounted for" ? { ...p, message: p.message.replace(/: ".*"$/, "") } : p)),
+    });
+    expect(unwrapped(openAiModelPagesSource.extract(html, "html"))).toEqual(unwrapped(extract(page(file))));
   });
 
   it("names the document each price came from when the run says which it is", () => {
@@ -172,12 +199,74 @@ describe("openai-models: what each page carries", () => {
     expect(x.problems.some((p) => p.message.includes("$5.00, $1.25, $10.00"))).toBe(true);
   });
 
-  it("gpt-5.6-sol: the text tokens, and not the multipliers written as prose", () => {
+  it("gpt-5.6-sol: the text tokens; the multipliers written as prose are multipliers, not prices", () => {
     const body = page("gpt-5.6-sol__2026-08-13.md");
     expect(body).toContain("priced at 2x input and 1.5x output");
     const x = extract(body, doc("gpt-5.6-sol"));
     expect(x.observations.map((o) => o.price)).toEqual(["input", "cached_input", "output"]);
     expect(x.problems).toEqual([]);
+  });
+
+  it("gpt-5.6-cyber: the multipliers its prose states, recorded as multipliers and never as prices", () => {
+    const body = page("gpt-5.6-cyber__2026-08.est.md");
+    expect(body).toContain("- Prompts with >272K input tokens are priced at 2x input and 1.5x output for the full request.");
+    expect(body).toContain("- Cache writes are billed at 1.25x the uncached input token rate.");
+    const x = extract(body, doc("gpt-5.6-cyber"));
+    const factors = Object.fromEntries((x.multipliers ?? []).map((m) => [m.name, m.factor]));
+    expect(factors).toEqual({ "over_272k:input": 2, "over_272k:output": 1.5, cache_write: 1.25 });
+    for (const m of x.multipliers ?? []) {
+      expect(m.model).toBe("openai/gpt-5.6-cyber");
+      expect(body).toContain(m.sentence);
+      expect(m.document).toBe("https://developers.openai.com/api/docs/models/gpt-5.6-cyber.md");
+    }
+    // No derived price: nothing @over_272k, no cache_write price ($15.625 is the pricing page's, not this page's).
+    expect(x.observations.map((o) => o.price).sort()).toEqual(["cached_input", "input", "output"]);
+  });
+
+  it("gpt-5.6-cyber: the Quick comparison's GPT-5.5 and GPT-5.4 rows are passed over as other models, never attributed", () => {
+    const body = page("gpt-5.6-cyber__2026-08.est.md");
+    expect(body).toContain("| GPT-5.5 | $5 | $0.5 | $30 |");
+    const x = extract(body);
+    for (const usd of [5, 0.5, 30, 2.5, 0.25, 15]) expect(x.observations.some((o) => o.usd === usd)).toBe(false);
+    expect(x.accounting).toEqual([
+      { seen: 12, read: 6, passedOver: [{ rule: "other-models", why: '"Quick comparison" prices other models (GPT-5.5, GPT-5.4)', amounts: 6 }], unread: 0 },
+    ]);
+  });
+
+  it("gpt-transcribe: its one price per minute, not the Compare strip's unitless figure", () => {
+    const body = page("gpt-transcribe__2026-08.est.md");
+    expect(body).toContain("Compare\n\nPerformance\n\nHighest\n\nSpeed\n\nMedium\n\nPrice\n\n$0.0045");
+    const x = extract(body, doc("gpt-transcribe"));
+    expect(x.observations).toEqual([
+      {
+        model: "openai/gpt-transcribe",
+        price: "transcription_per_minute",
+        usd: 0.0045,
+        unit: "minute",
+        evidence: "Transcription audio duration › Per minute › Price › $0.0045",
+        document: "https://developers.openai.com/api/docs/models/gpt-transcribe.md",
+      },
+    ]);
+    // The page says pricing is token-based but gives no token price: none is made up.
+    expect(body).toContain("Pricing is based on the number of tokens used");
+    expect(x.accounting?.[0]).toMatchObject({ seen: 2, unread: 0 });
+  });
+
+  it("gpt-transcribe: named by the page's own source line or by the document fetched, never by its display name", () => {
+    const body = page("gpt-transcribe__2026-08.est.md");
+    expect(extract(body, doc("gpt-image-1")).status).toBe("failed");
+    const noSourceLine = body.replace(/^<!-- source: [^\n]*-->\n/, "");
+    expect(noSourceLine).not.toContain("<!-- source:");
+    // Read on its own, "GPT Transcribe" names no API id: it fails rather than guess.
+    expect(extract(noSourceLine)).toMatchObject({ status: "failed", observations: [] });
+    // Fetched as gpt-transcribe's page, it is that page.
+    expect(pricesOf(extract(noSourceLine, doc("gpt-transcribe")), "openai/gpt-transcribe")).toEqual({ transcription_per_minute: 0.0045 });
+  });
+
+  it("gpt-daybreak-blue-latest: no pricing section, so no price (never its default snapshot gpt-5.6-sol's)", () => {
+    const x = extract(page("gpt-daybreak-blue-latest__2026-09.est.md"), doc("gpt-daybreak-blue-latest"));
+    expect(x).toMatchObject({ status: "ok", observations: [], problems: [] });
+    expect(x.multipliers).toBeUndefined();
   });
 
   it("a Cache writes row is cache_write (no page has one yet: added by hand)", () => {
@@ -288,10 +377,11 @@ describe("openai-models: pages changed by hand yield problems, never a misattrib
     const tokensPerImage = read(edit(mini(), "| 1024x1024 | $0.036 | image |", "| 1024x1024 | $0.036 | 1M tokens |"));
     expect(tokensPerImage.observations.some((o) => o.price === "image:high:1024x1024")).toBe(false);
     expect(tokensPerImage.status).toBe("partial");
-    // A unit no price key can carry is passed over without a problem.
+    // A price per minute in a token table is no token price: not read, and the amount is reported.
     const perMinute = read(edit(mini(), "| Input | $2 | 1M tokens |", "| Input | $2 | minute |"));
-    expect(perMinute.status).toBe("ok");
+    expect(perMinute.status).toBe("partial");
     expect(perMinute.observations.some((o) => o.price === "input")).toBe(false);
+    expect(perMinute.problems.map((p) => p.message)).toEqual([expect.stringMatching(/read into no price and passed over by no rule: ".*\$2 \| minute/)]);
   });
 
   it("per 1K tokens is scaled to per 1M; Free is not $0", () => {
@@ -358,20 +448,30 @@ describe("openai-models: pages changed by hand yield problems, never a misattrib
     expect(pricesOf(x, "openai/gpt-image-1-mini")).toMatchObject({ image_cached_input: 0.25, image_output: 8 });
   });
 
-  it("sections not read (audio tokens) and prices no key can carry (per second, per 1K calls) change nothing", () => {
+  it("audio tokens, video per second and transcription per minute are read; a tool's fee is passed over by name", () => {
     const audio = "### Audio tokens\n\n| Metric | Price | Unit |\n| --- | ---: | --- |\n| Input | $32 | 1M tokens |\n\n";
     const video = "### Video generation\n\n| Metric | Price | Unit |\n| --- | ---: | --- |\n| 720x1280 | $0.10 | second |\n\n";
     const tools = "Web search tool calls cost $10 per 1K calls.\n\n";
     const x = read(edit(mini(), "### Image generation", `${audio}${video}### Image generation\n\n${tools}`.replace(/\n\n$/, "")));
     expect(x.problems).toEqual([]);
     expect(x.status).toBe("ok");
-    expect(pricesOf(x, "openai/gpt-image-1-mini")).toEqual(GPT_IMAGE_1_MINI);
+    expect(pricesOf(x, "openai/gpt-image-1-mini")).toEqual({ ...GPT_IMAGE_1_MINI, audio_input: 32, "video_per_second:720x1280": 0.1 });
+    expect(x.accounting?.[0]?.passedOver).toEqual([{ rule: "tool-fees", why: expect.any(String), amounts: 1 }]);
 
     const text = page("gpt-image-1-mini__2025-10-14.md");
     const copied = edit(text, "Image generation\nPer image\nQuality\nLow", "Audio tokens\nPer 1M tokens\nInput\n$32.00\nTranscription\nPer minute\nCost\n$0.006\nImage generation\nPer image\nQuality\nLow");
     const y = read(copied);
     expect(y.problems).toEqual([]);
+    expect(pricesOf(y, "openai/gpt-image-1-mini")).toEqual({ ...GPT_IMAGE_1_MINI, audio_input: 32, transcription_per_minute: 0.006 });
+  });
+
+  it("a price per minute under a title this source has no word for is reported, never named by guess", () => {
+    const text = page("gpt-image-1-mini__2025-10-14.md");
+    const y = read(edit(text, "Image generation\nPer image\nQuality\nLow", "Session length\nPer minute\nPrice\n$0.006\nImage generation\nPer image\nQuality\nLow"));
+    expect(y.status).toBe("partial");
+    expect(y.observations.some((o) => o.unit === "minute")).toBe(false);
     expect(pricesOf(y, "openai/gpt-image-1-mini")).toEqual(GPT_IMAGE_1_MINI);
+    expect(y.problems.some((p) => p.message.includes('per minute under "Session length"'))).toBe(true);
   });
 
   it("per-image prices in the pricing page's shape: read with a stated unit, never with a Model column", () => {
@@ -391,8 +491,11 @@ describe("openai-models: pages changed by hand yield problems, never a misattrib
     expect(noUnit.status).toBe("partial");
     const withModel = read(wide("Per image\n\n", `Model | Quality | ${sizes}`, (q, p) => `| DALL·E 2 | ${q} | ${p} |`));
     expect(withModel.observations.some((o) => o.price.startsWith("image:"))).toBe(false);
-    expect(withModel.problems.map((p) => p.message)).toEqual([expect.stringMatching(/columns other than Quality and sizes/)]);
-    expect(noUnit.problems.every((p) => /states no unit/.test(p.message))).toBe(true);
+    expect(withModel.problems[0]?.message).toMatch(/columns other than Quality and sizes/);
+    // Its amounts are then reported one by one: none is given to the page's model.
+    expect(withModel.problems.slice(1).every((p) => /^amounts? not accounted for$/.test(p.where))).toBe(true);
+    expect(withModel.problems.length).toBeGreaterThan(1);
+    expect(noUnit.problems.every((p) => /states no unit/.test(p.message) || /^amounts? not accounted for$/.test(p.where))).toBe(true);
   });
 
   it("a page of prices written as prose (a catalog profile) is not a page that states no price", () => {

@@ -150,12 +150,21 @@ describe("openai-pricing source", () => {
     it("is partial only because DALL·E 2 rows give no quality, and says where", () => {
       expect(result.status).toBe("partial");
       expect(pricesOf(result, "dall-e-2")).toEqual({});
-      expect(result.problems.length).toBe(3);
-      for (const p of result.problems) {
-        expect(p.where).toMatch(/^text table \d+ under "IMAGE MODELS", row "DALL·E 2/);
-        expect(p.message).toMatch(/no quality/);
-      }
+      const quality = result.problems.filter((p) => /no quality/.test(p.message));
+      expect(quality.length).toBe(3);
+      for (const p of quality) expect(p.where).toMatch(/^text table \d+ under "IMAGE MODELS", row "DALL·E 2/);
+      // The same three amounts, stated in the table and in the cards below it, are the only ones unread.
+      const unread = result.problems.filter((p) => p.where === "amount not accounted for");
+      expect(unread.length).toBeGreaterThan(0);
+      for (const p of unread) expect(p.message).toMatch(/\$0\.0(?:20|18|16) \/ image/);
+      expect(result.problems.length).toBe(quality.length + unread.length);
+      expect(result.accounting?.[0]?.unread).toBe(4);
       expect(result.untracked).toEqual([]);
+    });
+
+    it("passes over tools, fine-tuning, base models' Usage, the vision calculator and the FAQ by name", () => {
+      const rules = Object.fromEntries((result.accounting?.[0]?.passedOver ?? []).map((p) => [p.rule, p.amounts]));
+      expect(Object.keys(rules).sort()).toEqual(["fine-tuning", "plan-and-credits", "tool-fees", "untracked-model", "worked-example"]);
     });
 
     it("keeps to the page text", () => expectHonest(result));
@@ -164,10 +173,11 @@ describe("openai-pricing source", () => {
   describe(`2025-10-15 jina markdown (${F2025_10})`, () => {
     const result = extract(fixture(F2025_10));
 
-    it("reads everything it should", () => {
+    it("reads everything it should; Whisper and TTS, named by display name only, are untracked", () => {
       expect(result.status).toBe("ok");
       expect(result.problems).toEqual([]);
-      expect(result.untracked).toEqual([]);
+      expect(result.untracked.map((u) => u.name)).toEqual(["Whisper", "TTS", "TTS HD"]);
+      expect(result.accounting?.[0]?.unread).toBe(0);
     });
 
     it("takes unprefixed prices from the Standard table, not the Batch table that comes first", () => {
@@ -214,11 +224,17 @@ describe("openai-pricing source", () => {
       expectPrices(result, "text-embedding-3-large", { input: 0.13, "batch/input": 0.065 });
     });
 
-    it("skips audio, transcription, video and fine-tuning tables", () => {
-      expectPrices(result, "gpt-realtime", { input: 4, output: 16, image_input: 5 }); // not the audio $32 / $64
-      expect(pricesOf(result, "gpt-4o-transcribe")).toEqual({});
-      expect(pricesOf(result, "sora-2")).toEqual({});
+    it("reads audio tokens as audio_…, video per second, transcription tokens; not the estimated cost per minute, not fine-tuning", () => {
+      expectPrices(result, "gpt-realtime", { input: 4, output: 16, image_input: 5, audio_input: 32, audio_cached_input: 0.4, audio_output: 64 });
+      expectPrices(result, "gpt-4o-realtime-preview", { audio_input: 40, audio_cached_input: 2.5, audio_output: 80 });
+      // "Transcription and speech generation": #### Text tokens and #### Audio tokens tables.
+      expectPrices(result, "gpt-4o-transcribe", { input: 2.5, output: 10, audio_input: 6, transcription_per_minute: undefined });
+      // "Portrait: 720x1280 Landscape: 1280x720" is the 720p the 2026 page names.
+      expectPrices(result, "sora-2", { "video_per_second:720p": 0.1 });
+      expectPrices(result, "sora-2-pro", { "video_per_second:720p": 0.3, "video_per_second:1024p": 0.5 });
       expect(pricesOf(result, "gpt-4o-2024-08-06")).toEqual({});
+      const rules = (result.accounting?.[0]?.passedOver ?? []).map((p) => p.rule).sort();
+      expect(rules).toEqual(["fine-tuning", "tool-fees", "worked-example"]);
     });
 
     it("keeps to the page text", () => expectHonest(result));
@@ -230,7 +246,13 @@ describe("openai-pricing source", () => {
     it("reads everything it should; the per-image 'GPT Image Latest' is reported, not guessed", () => {
       expect(result.status).toBe("ok");
       expect(result.problems).toEqual([]);
-      expect(result.untracked).toEqual([{ name: "GPT Image Latest", where: 'table 14 under "Image generation"' }]);
+      expect(result.untracked).toEqual([
+        { name: "Whisper", where: 'table 13 under "Other models"' },
+        { name: "TTS", where: 'table 13 under "Other models"' },
+        { name: "TTS HD", where: 'table 13 under "Other models"' },
+        { name: "GPT Image Latest", where: 'table 14 under "Image generation"' },
+      ]);
+      expect(result.accounting?.[0]?.unread).toBe(0);
     });
 
     it("reads Standard, Batch, Flex and Priority by their tab labels", () => {
@@ -274,10 +296,13 @@ describe("openai-pricing source", () => {
   describe(`2026-08-22 developers.openai.com markdown (${F2026})`, () => {
     const result = extract(fixture(F2026));
 
-    it("reads everything it should", () => {
+    it("reads everything it should: every amount read or passed over by name", () => {
       expect(result.status).toBe("ok");
       expect(result.problems).toEqual([]);
-      expect(result.untracked).toEqual([]);
+      expect(result.untracked.map((u) => u.name)).toEqual(["Whisper"]);
+      const accounting = result.accounting?.[0];
+      expect(accounting?.unread).toBe(0);
+      expect(accounting?.passedOver.map((p) => p.rule).sort()).toEqual(["fine-tuning", "tool-fees", "worked-example"]);
     });
 
     it("reads short context as plain keys and long context as @long, with cache writes", () => {
@@ -311,11 +336,43 @@ describe("openai-pricing source", () => {
       expectPrices(result, "gpt-image-1.5", { image_output: 32, output: 10, "batch/cached_input": 0.63 });
     });
 
-    it("skips realtime/audio, video, transcription, tools and fine-tuning", () => {
-      expect(pricesOf(result, "gpt-realtime")).toEqual({});
-      expect(pricesOf(result, "tts-1")).toEqual({});
-      expect(pricesOf(result, "sora-2")).toEqual({});
-      expect(pricesOf(result, "gpt-4o-transcribe")).toEqual({});
+    it("reads realtime and audio models by Modality: audio, text and image tokens", () => {
+      // | gpt-realtime-2.1 | Audio | $32.00 | $0.40 | $64.00 | / | Text | $4.00 | $0.40 | $24.00 | / | Image | $5.00 | $0.50 | - |
+      expectPrices(result, "gpt-realtime-2.1", {
+        audio_input: 32,
+        audio_cached_input: 0.4,
+        audio_output: 64,
+        input: 4,
+        cached_input: 0.4,
+        output: 24,
+        image_input: 5,
+        image_cached_input: 0.5,
+        image_output: undefined,
+      });
+      expectPrices(result, "gpt-audio", { audio_input: 32, audio_cached_input: undefined, audio_output: 64, input: 2.5, output: 10 });
+      expectPrices(result, "gpt-4o-mini-tts", { audio_output: 12, input: 0.6, audio_input: undefined });
+      // | tts-1 | Text | $15.00 / 1M characters | - | - |
+      expectPrices(result, "tts-1", { input_per_1m_characters: 15, input: undefined });
+      expectPrices(result, "tts-1-hd", { input_per_1m_characters: 30 });
+      const tts = result.observations.find((o) => o.model === "openai/tts-1");
+      expect(tts?.unit).toBe("1M characters");
+    });
+
+    it("reads per-minute prices that are a model's only price; an estimated cost beside token prices is passed over", () => {
+      // | gpt-transcribe | Transcription | - | - | $0.0045 / minute |
+      expectPrices(result, "gpt-transcribe", { transcription_per_minute: 0.0045 });
+      expectPrices(result, "gpt-live-transcribe", { transcription_per_minute: 0.017 });
+      expectPrices(result, "gpt-realtime-whisper", { transcription_per_minute: 0.017 });
+      // | gpt-realtime-translate | Live translation | - | - | $0.034 / minute |
+      expectPrices(result, "gpt-realtime-translate", { translation_per_minute: 0.034 });
+      // | gpt-4o-transcribe | Transcription | $2.50 | $10.00 | $0.006 / minute |: an estimate from its token prices.
+      expectPrices(result, "gpt-4o-transcribe", { input: 2.5, output: 10, transcription_per_minute: undefined });
+      for (const o of result.observations.filter((x) => x.price.endsWith("_per_minute"))) expect(o.unit).toBe("minute");
+    });
+
+    it("reads video per second by size and tier; passes over tools and fine-tuning", () => {
+      expectPrices(result, "sora-2", { "video_per_second:720p": 0.1, "batch/video_per_second:720p": 0.05 });
+      expectPrices(result, "sora-2-pro", { "video_per_second:1080p": 0.7, "batch/video_per_second:1024p": 0.25 });
       expect(pricesOf(result, "gpt-4o-2024-08-06")).toEqual({});
     });
 
