@@ -1,7 +1,6 @@
 import path from "node:path";
 import { entryRelativePath, type ModelEntry } from "../../schemas/model-entry.ts";
 import { unitOf } from "../../schemas/price-key.ts";
-import { todayUtc } from "../apply/dates.ts";
 import {
   type CatalogFile,
   type CatalogProblem,
@@ -59,6 +58,13 @@ export async function loadCatalog(catalogDir: string): Promise<Catalog> {
   }
   return { dir: catalogDir, files, entries, problems };
 }
+
+/**
+ * Today in UTC as YYYY-MM-DD, the day `todayUtc` (apply/dates.ts) gives, read off the ISO timestamp: that module
+ * loads date-fns's formatter and parser (about a hundred modules, 10-15 MB of RSS under tsx) into every process
+ * that only validates the catalog.
+ */
+const todayUtc = (): string => new Date().toISOString().slice(0, 10);
 
 /** Rules of one entry that the JSON Schema cannot express. */
 export function entryRules(entry: ModelEntry, displayPath: string, relativePath: string, today: string = todayUtc()): CatalogProblem[] {
