@@ -13,6 +13,8 @@ export interface ReplayServer {
    * reads several: `<dir>/<source-id>/<document>.<md|html>`); undefined only for a name that is not a file name.
    */
   urlFor(source: Pick<PricingSource, "id" | "format">, document?: Pick<SourceDocument, "name" | "format">): string | undefined;
+  /** The saved file this server serves at `url` (one of its own), or undefined when it has none there. */
+  fileFor(url: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,12 @@ export async function startReplayServer(dir: string, options: ReplayOptions = {}
       const exts = (document ?? source).format === "markdown" ? ["md", "html"] : ["html", "md"];
       const ext = exts.find((e) => roots.some((r) => existsSync(path.join(r, `${stem}.${e}`)))) ?? exts[0];
       return `${origin}/${stem}.${ext}`;
+    },
+    fileFor(url) {
+      if (!url.startsWith(`${origin}/`)) return undefined;
+      const name = decodeURIComponent(new URL(url).pathname.slice(1));
+      if (name.includes("..")) return undefined;
+      return roots.map((r) => path.join(r, name)).find((f) => existsSync(f));
     },
     close() {
       return new Promise<void>((resolve) => {
