@@ -1,3 +1,4 @@
+import { existsSync, statSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Command } from "commander";
@@ -10,7 +11,21 @@ import { writeEntry } from "./catalog/write.ts";
 const program = new Command()
   .name("catalog")
   .description("Keep the AI model catalog true to what the vendors publish.")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Exit codes as README's "Exit codes" says: a usage error (an unknown command or flag, a missing argument) is 2,
+  // never 1, which means the command ran and found something wrong (for `run`: a source failed). Help asked for
+  // is 0. Set before the commands are added, which inherit it.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+  // A --catalog that is not there is a bad flag value for every command that takes one (and `add` must not
+  // create it): one line, exit 2, before anything runs.
+  .hook("preAction", (_program, command) => {
+    const dir = (command.opts() as { catalog?: unknown }).catalog;
+    if (typeof dir !== "string") return;
+    const problem = !existsSync(dir) ? "no such directory" : !statSync(dir).isDirectory() ? "not a directory" : undefined;
+    if (!problem) return;
+    console.error(`--catalog ${dir}: ${problem}; run from the repository's root (the catalog is ./catalog), or give the catalog's directory`);
+    process.exit(2);
+  });
 
 program
   .command("validate")
@@ -78,7 +93,16 @@ program
       process.exitCode = 2;
       return;
     }
-    const body = await readFile(opts.file, "utf8");
+    // A saved page, not a directory or a missing path: say which, on one line.
+    const file = statSync(opts.file, { throwIfNoEntry: false });
+    if (!file) return usageError(`--file ${opts.file}: no such file; give one saved page (e.g. <run-dir>/pages/${sourceId}.md)`);
+    if (file.isDirectory()) return usageError(`--file ${opts.file} is a directory; give one saved page in it (e.g. ${path.join(opts.file, `${sourceId}.md`)})`);
+    let body: string;
+    try {
+      body = await readFile(opts.file, "utf8");
+    } catch (err) {
+      return usageError(`--file ${opts.file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
     const extraction = source.extract(body, format);
     process.stdout.write(`${JSON.stringify(extraction, null, 2)}\n`);
     if (extraction.status !== "ok") process.exitCode = 1;
@@ -86,6 +110,8 @@ program
 
 interface RunFlags {
   only?: string[];
+  /** `verify <model-id>…`: `only` holds the models named. */
+  verifying?: boolean;
   dryRun?: boolean;
   date?: string;
   replay?: string;
@@ -106,6 +132,12 @@ async function runCommand(flags: RunFlags): Promise<void> {
   if (!isIsoDay(runDate)) return usageError(`--date must be a real day written YYYY-MM-DD, not "${runDate}"`);
   if (flags.verifiedTo !== "base" && flags.verifiedTo !== "pr") return usageError(`--verified-to must be base or pr`);
   const runDir = path.resolve(flags.runDir ?? path.join("runs", new Date().toISOString().replace(/[:.]/g, "-")));
+  let fetchOptions: ReturnType<typeof fetchOptionsFromEnv>;
+  try {
+    fetchOptions = fetchOptionsFromEnv(process.env);
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
   // stdout: the summary (or, with --json, the report alone); stderr: progress while the run works, and the
   // error lines at the end. --quiet keeps both silent unless something failed. Never colour JSON or a pipe.
   const json = !!flags.json;
@@ -125,13 +157,14 @@ async function runCommand(flags: RunFlags): Promise<void> {
       repoDir: process.cwd(),
       catalogDir: path.resolve(flags.catalog),
       only: flags.only ?? [],
+      ...(flags.verifying ? { verifying: true } : {}),
       dryRun: !!flags.dryRun,
       runDate,
       ...(flags.replay ? { replayDir: /^https?:\/\//i.test(flags.replay) ? flags.replay : path.resolve(flags.replay) } : {}),
       verifiedTo: flags.verifiedTo,
       runDir,
       env: process.env,
-      fetchOptions: fetchOptionsFromEnv(process.env),
+      fetchOptions,
       out: json || quiet ? () => {} : (line) => console.log(line),
       log: quiet ? () => {} : (line) => console.error(line),
       progress,
@@ -202,7 +235,7 @@ runOptions(
     .command("verify")
     .description("re-verify single models by hand: runs the sources covering them and touches only them")
     .argument("<model-id...>", "e.g. openai/gpt-image-1-mini"),
-).action((models: string[], flags: RunFlags) => runCommand({ ...flags, only: models }));
+).action((models: string[], flags: RunFlags) => runCommand({ ...flags, only: models, verifying: true }));
 
 program
   .command("report")

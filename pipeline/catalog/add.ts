@@ -1,10 +1,13 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { UntrackedModel } from "../../schemas/diff.ts";
 import { entryRelativePath, ModelId } from "../../schemas/model-entry.ts";
 import { RunReport, type SourceReport } from "../../schemas/run-report.ts";
+import { latestDayAllowed } from "../apply/dates.ts";
+import { LockHeld, lockFileFor, lockHolder, RunLock } from "../run/lock.ts";
 import { SOURCES, sourceById } from "../sources/index.ts";
+import type { PricingSource } from "../sources/source.ts";
 import { draftEntry, FIELDS_TO_FILL } from "./draft.ts";
 import { serializeEntry } from "./serialize.ts";
 import { loadCatalog } from "./validate.ts";
@@ -37,7 +40,8 @@ interface PageRead extends FoundReport {
 /**
  * `catalog add <model-id> --from <source-id>`: writes a draft entry for a model that the newest run which read
  * the source's page listed as untracked, with the prices it saw. Returns the exit code: 0 written; 1 refused
- * (nothing written); 2 a bad argument.
+ * (nothing written: already there, no run read it, a run is in progress); 2 a bad argument (a missing catalog
+ * directory too: it is never created).
  */
 export async function addCommand(modelId: string, flags: AddFlags, io: IO): Promise<number> {
   const id = ModelId.safeParse(modelId);
@@ -51,6 +55,35 @@ export async function addCommand(modelId: string, flags: AddFlags, io: IO): Prom
     return 2;
   }
 
+  if (!statSync(flags.catalog, { throwIfNoEntry: false })?.isDirectory()) {
+    io.err(`--catalog ${flags.catalog}: no such directory; run from the repository's root (the catalog is ./catalog), or give the catalog's directory`);
+    return 2;
+  }
+
+  // A run holds the checkout (it may have a pull request's branch checked out, and publishes what the catalog
+  // holds): read and write nothing now; and no run starts while a draft is written. Outside a git checkout no run
+  // can hold it.
+  const lockFile = await lockFileFor(process.cwd());
+  let lock: RunLock | undefined;
+  if ("file" in lockFile) {
+    try {
+      lock = await RunLock.acquire(lockFile.file);
+    } catch (err) {
+      if (!(err instanceof LockHeld)) throw err;
+      const holder = await lockHolder(lockFile.file);
+      const who = holder ? ` (pid ${holder.pid}, started ${holder.since})` : "";
+      io.err(`a catalog-freshness run is in progress in this checkout${who}: wait for it to finish, then add again (lock: ${lockFile.file})`);
+      return 1;
+    }
+  }
+  try {
+    return await addUnlocked(modelId, source, flags, io);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function addUnlocked(modelId: string, source: PricingSource, flags: AddFlags, io: IO): Promise<number> {
   const target = path.join(flags.catalog, entryRelativePath(modelId));
   const existing = existsSync(target) ? target : catalogFileOf(modelId, await loadCatalog(flags.catalog));
   if (existing) {
@@ -136,12 +169,15 @@ function pageRead(found: FoundReport, sourceId: string): PageRead | undefined {
   const source = found.report.sources.find((s) => s.source === sourceId);
   // A page that failed or was read only in part has nothing trustworthy to draft from.
   if (!source || source.status !== "ok" || !source.diff) return undefined;
+  // A dry run may look ahead (--date in the future); a draft verified on that day would never be checked again.
+  if (found.report.runDate > latestDayAllowed()) return undefined;
   return { ...found, source: { ...source, diff: source.diff }, observedAt: source.page?.fetchedAt ?? found.report.startedAt };
 }
 
 function whyNotRead(report: RunReport, sourceId: string): string {
   const source = report.sources.find((s) => s.source === sourceId);
   if (!source) return `that run did not include ${sourceId}`;
+  if (report.runDate > latestDayAllowed()) return `its run date ${report.runDate} is after today: a dry run looking ahead, not a day the page was seen`;
   return `status ${source.status}${source.reason ? `: ${source.reason}` : ""}`;
 }
 

@@ -66,6 +66,9 @@ export async function loadCatalog(catalogDir: string): Promise<Catalog> {
  */
 const todayUtc = (): string => new Date().toISOString().slice(0, 10);
 
+/** `2026-12-31` → `2027-01-01`, by the same arithmetic (apply/dates.ts's `dayAfter`, without date-fns). */
+const dayAfter = (day: string): string => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
 /** Rules of one entry that the JSON Schema cannot express. */
 export function entryRules(entry: ModelEntry, displayPath: string, relativePath: string, today: string = todayUtc()): CatalogProblem[] {
   const problems: CatalogProblem[] = [];
@@ -79,13 +82,24 @@ export function entryRules(entry: ModelEntry, displayPath: string, relativePath:
   if (!entry.id.startsWith(`${entry.vendor}/`)) {
     at(["vendor"], `vendor "${entry.vendor}" does not match id ${entry.id}`);
   }
+  // Every day an entry records is past, except a scheduled price's `from`: a day to come is a typo (or a run given
+  // `--date` in the future), and an entry "verified" on it would never be checked again. One day of slack (the
+  // latest day a run accepts), for a maintainer whose calendar is already on tomorrow.
+  const latest = dayAfter(today);
+  const notToCome = (segments: PropertyKey[], name: string, day: string | undefined) => {
+    if (day !== undefined && day > latest) at(segments, `${name} ${day} is a day to come (today is ${today} UTC); only a scheduled price's from may be`);
+  };
+  notToCome(["lastVerified"], "lastVerified", entry.lastVerified);
+  notToCome(["releaseDate"], "releaseDate", entry.releaseDate);
+  notToCome(["retired"], "retired", entry.retired);
   entry.priceHistory.forEach((item, i) => {
     if (item.from !== undefined && item.from > item.until) {
       at(["priceHistory", i, "from"], `from ${item.from} is after until ${item.until}`);
     }
-    // Not `lastVerified`: a pull request of one source may retire a price on the run day while the entry's other
-    // source still has its own change pending, so lastVerified rightly stays behind. A day to come is a typo.
-    if (item.until > today) at(["priceHistory", i, "until"], `until ${item.until} is a day to come (today is ${today})`);
+    // Not against `lastVerified`: a pull request of one source may retire a price on the run day while the entry's
+    // other source still has its own change pending, so lastVerified rightly stays behind.
+    notToCome(["priceHistory", i, "until"], "until", item.until);
+    notToCome(["priceHistory", i, "from"], "from", item.from);
     const previous = entry.priceHistory[i - 1];
     if (previous && previous.until < item.until) {
       at(["priceHistory", i, "until"], `history must be newest first: ${item.until} comes after ${previous.until}`);

@@ -15,6 +15,8 @@ export interface ReplayServer {
   urlFor(source: Pick<PricingSource, "id" | "format">, document?: Pick<SourceDocument, "name" | "format">): string | undefined;
   /** Where a URL this server served came from, and when that page was captured (when anything says so). */
   provenance(url: string): Replayed | undefined;
+  /** The saved file this server serves at `url` (one of its own), or undefined when it has none there. */
+  fileFor(url: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -134,12 +136,17 @@ export async function startReplayServer(dir: string, options: ReplayOptions = {}
       return `${origin}/${stem}.${ext}`;
     },
     provenance(url) {
-      if (!url.startsWith(`${origin}/`)) return undefined;
-      const name = decodeURIComponent(url.slice(origin.length + 1));
-      const root = roots.find((r) => existsSync(path.join(r, name)));
-      if (!root) return undefined;
+      const file = this.fileFor(url);
+      if (!file) return undefined;
+      const name = decodeURIComponent(new URL(url).pathname.slice(1));
       const capturedAt = captures.get(name) ?? /__(\d{4}-\d{2}-\d{2})/.exec(name)?.[1];
-      return { file: path.join(root, name), ...(capturedAt ? { capturedAt } : {}) };
+      return { file, ...(capturedAt ? { capturedAt } : {}) };
+    },
+    fileFor(url) {
+      if (!url.startsWith(`${origin}/`)) return undefined;
+      const name = decodeURIComponent(new URL(url).pathname.slice(1));
+      if (name.includes("..")) return undefined;
+      return roots.map((r) => path.join(r, name)).find((f) => existsSync(f));
     },
     close() {
       return new Promise<void>((resolve) => {

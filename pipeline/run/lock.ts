@@ -1,4 +1,40 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { open, readFile, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+
+/** The lock's file name, in the repository's git dir (never in the working tree, so never committed). */
+export const LOCK_NAME = "catalog-freshness.lock";
+
+/**
+ * Where the run lock of the checkout `repoDir` lives: `<git common dir>/catalog-freshness.lock`, found the git
+ * way (`git rev-parse --git-common-dir`), so a linked worktree (whose `.git` is a file) and a run from a
+ * subdirectory find the same lock as the main checkout. The common dir, not the worktree's own: every worktree of
+ * a repository shares its branches, and a run checks out and pushes branches. Not a git checkout, or no git:
+ * `{ problem }`, one line saying what is needed.
+ */
+export async function lockFileFor(repoDir: string): Promise<{ file: string } | { problem: string }> {
+  try {
+    const { stdout } = await promisify(execFile)("git", ["rev-parse", "--git-common-dir"], { cwd: repoDir });
+    return { file: path.join(path.resolve(repoDir, stdout.trim()), LOCK_NAME) };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    if (typeof e.code === "string") {
+      // The process did not start: git is missing (or the directory is: spawn says ENOENT for both).
+      if (!existsSync(repoDir)) return { problem: `${repoDir} does not exist: run from a clone of the catalog's repository` };
+      return { problem: `git could not be run (${e.code}): a run that writes needs git; install it (or put it on PATH), or use --dry-run` };
+    }
+    const said = (e.stderr || e.message).trim().split("\n")[0];
+    return { problem: `${repoDir} is not a git checkout (git: ${said}): a run that writes works in a clone of the catalog's repository; run it there, or use --dry-run` };
+  }
+}
+
+/** The run holding the lock `file` now, if any (a lock left by a killed run holds nothing). */
+export async function lockHolder(file: string): Promise<{ pid: number; since: string } | undefined> {
+  const holder = await readHolder(file);
+  return holder && isAlive(holder.pid) ? holder : undefined;
+}
 
 /**
  * One run per checkout at a time: two runs interleaving git operations would mix branches and commits.

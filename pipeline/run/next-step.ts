@@ -14,10 +14,12 @@ export type SourceFailure =
       url: string;
       status: "failed" | "partial";
       /**
-       * not-a-pricing-page: a challenge, login or cookie page came back instead; cut-off: the body stops inside a
-       * table (the transfer ended early); layout: the page is whole but no longer has the shape the source reads.
+       * not-a-pricing-page: a challenge, login or cookie page came back instead; other-currency: a price page in
+       * another currency (a localized page), none of its amounts in US dollars; home-page: the vendor's home page
+       * in place of the price page; empty: no text at all; cut-off: the body stops inside a table (the transfer
+       * ended early); layout: the page is whole but no longer has the shape the source reads.
        */
-      cause: "not-a-pricing-page" | "cut-off" | "layout";
+      cause: "not-a-pricing-page" | "other-currency" | "home-page" | "empty" | "cut-off" | "layout";
       detail: string;
       /** The page as fetched, kept in the run dir: what to reproduce with. */
       pageFile?: string;
@@ -33,6 +35,11 @@ export interface FailurePlace {
   sourceModule: string;
   /** The page came from `--replay`, not from the vendor: a missing page is a missing file. */
   replaying: boolean;
+  /**
+   * Replaying from a directory: the saved file the failed document was served from (by the run's own server on
+   * 127.0.0.1, gone when the run ends). What is wrong is then that file, and the advice names it.
+   */
+  replayedFile?: string;
 }
 
 /** The source's own words for what went wrong, naming the URL: `fetch failed for https://…: HTTP 429 after 3 attempts`. */
@@ -65,10 +72,34 @@ export function nextStepForSource(failure: SourceFailure, place: FailurePlace): 
         const stem = failure.document ? `${place.sourceId}/${failure.document}` : place.sourceId;
         return `the replayed pages have no ${stem}.md or ${stem}.html: add it, or leave the source out with --only`;
       }
+      if (place.replayedFile && failure.kind !== "status") {
+        // Served by --replay from a saved file, not by the vendor: the file is what to look at, not a URL.
+        const what = failure.kind === "empty" ? "is empty" : failure.kind === "too-large" ? "is larger than CATALOG_FRESHNESS_MAX_BYTES allows" : `could not be served as a page (${failure.detail})`;
+        return `${replayed(place.replayedFile)} ${what}; put a saved copy of the vendor's page there (every run keeps one in <run-dir>/pages/), or leave the source out with --only`;
+      }
       return nextStepForFetch(failure, rerun, module);
     case "extract":
+      if (place.replayedFile && failure.cause !== "layout") {
+        const what = {
+          "not-a-pricing-page": "is not a price page (a challenge, login or error page was saved)",
+          "other-currency": "is a price page in another currency, not the vendor's USD page",
+          "home-page": "is the vendor's home page, not its price page",
+          empty: "has no text",
+          "cut-off": "is cut off (it ends inside a table)",
+        }[failure.cause];
+        return `${replayed(place.replayedFile)} ${what}; put a saved copy of the vendor's page there (every run keeps one in <run-dir>/pages/), or leave the source out with --only`;
+      }
       if (failure.cause === "not-a-pricing-page") {
         return `the vendor served a challenge or login page instead of prices: look at ${stored(failure.pageFile)}; prefer the vendor's markdown endpoint, or fetchWith: "browser" in ${module}; never copy prices from elsewhere`;
+      }
+      if (failure.cause === "other-currency") {
+        return `the vendor served its prices in another currency (a localized page: a redirect by this machine's region or language?): look at ${stored(failure.pageFile)}; point the source's url in ${module} at the USD page (or send Accept-Language: en); never convert the amounts`;
+      }
+      if (failure.cause === "home-page") {
+        return `the vendor served its home page in place of the price page: the page has probably moved; find its new address and update the source's url in ${module} (look at ${stored(failure.pageFile)})`;
+      }
+      if (failure.cause === "empty") {
+        return `the vendor served a page with no text: look at ${stored(failure.pageFile)}; if the prices are drawn by scripts, use fetchWith: "browser" in ${module}; else re-run later (${rerun})`;
       }
       if (failure.cause === "cut-off") {
         return `the page arrived cut off (the transfer ended early): re-run later (${rerun}); if it keeps happening, look at ${stored(failure.pageFile)}`;
@@ -77,6 +108,10 @@ export function nextStepForSource(failure: SourceFailure, place: FailurePlace): 
     case "refused":
       return `look at the page (${stored(failure.pageFile)}): if those models were really retired, retire their catalog entries by hand; if the layout changed, reproduce with ${extract(failure.pageFile)} and fix ${module}`;
   }
+}
+
+function replayed(file: string): string {
+  return `the page was replayed from ${file}, not fetched from the vendor: that file`;
 }
 
 function nextStepForFetch(failure: Extract<SourceFailure, { stage: "fetch" }>, rerun: string, module: string): string {
@@ -132,7 +167,14 @@ export function nextStepForProblem(problem: Problem): string {
     if (/rate limit/i.test(message)) return "GitHub's rate limit was hit: re-run after it resets; the next run finds its existing pull request instead of opening a second one";
     return "check that the token may open pull requests (pull-requests: write) and GitHub's status; the next run finds its existing pull request instead of opening a second one";
   }
-  if (where === "publish") return "check that this is a git checkout with an `origin` remote and that git is installed, then re-run";
+  if (where === "publish") {
+    // git refused to switch branches over a file changed under the run (an edit, a `catalog add` by hand).
+    if (/would be overwritten|untracked working tree files|local changes to the following files/i.test(message)) {
+      return "a file in the checkout changed while the run was publishing (edited, or added with `catalog add`, during the run): see `git status`, commit or move it aside, then re-run";
+    }
+    if (/detached HEAD/i.test(message)) return "check out the base branch (or set GITHUB_REF_NAME to it), then re-run";
+    return "check that this is a git checkout with an `origin` remote and that git is installed, then re-run";
+  }
   return "fix what the message says, then re-run: npm run catalog -- run";
 }
 
@@ -150,4 +192,42 @@ export function problemErrorLine(problem: Problem, next: string = nextStepForPro
 function sentence(text: string): string {
   const trimmed = text.trim();
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/**
+ * The catalog ids nearest to a mistyped one, nearest first (at most `limit`): by edit distance to the whole id or
+ * to the part after the vendor (for `gpt-4o` without `openai/`), then by the longest shared start. Far-off ids are
+ * left out: a suggestion must look like what was meant.
+ */
+export function nearestIds(wanted: string, ids: Iterable<string>, limit = 3): string[] {
+  const w = wanted.toLowerCase();
+  const scored = [...ids].map((id) => {
+    const lower = id.toLowerCase();
+    const bare = lower.slice(lower.indexOf("/") + 1);
+    const distance = Math.min(editDistance(w, lower), editDistance(w, bare));
+    const prefix = Math.max(sharedStart(w, lower), sharedStart(w, bare));
+    return { id, distance, prefix };
+  });
+  const near = scored.filter((c) => c.distance <= Math.max(2, Math.floor(w.length / 3)) || c.prefix >= Math.max(4, w.length - 2));
+  near.sort((a, b) => a.distance - b.distance || b.prefix - a.prefix || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return near.slice(0, limit).map((c) => c.id);
+}
+
+function sharedStart(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/** Levenshtein distance (insert, delete, substitute, each 1). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }

@@ -1,18 +1,19 @@
 import { existsSync } from "node:fs";
-import { appendFile, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SourceDiff } from "../../schemas/diff.ts";
-import type { ModelEntry } from "../../schemas/model-entry.ts";
+import { entryRelativePath, type ModelEntry } from "../../schemas/model-entry.ts";
 import type { FetchedPage } from "../../schemas/fetched-page.ts";
 import type { Extraction } from "../../schemas/observation.ts";
 import { ReportedPage, RunReport, type SourceReport } from "../../schemas/run-report.ts";
+import { latestDayAllowed, todayUtc } from "../apply/dates.ts";
 import { applyToCatalog } from "../apply/write-catalog.ts";
 import { formatProblem } from "../catalog/load.ts";
 import { loadCatalog } from "../catalog/validate.ts";
 import { diffRun } from "../diff/diff.ts";
 import { countProposals, isProposing, proposalsOf } from "../diff/proposals.ts";
 import { withEvidence } from "../evidence/capture.ts";
-import { cutOffInATable, notAPricingPage } from "../extract/refusal.ts";
+import { cutOffInATable, homePage, notAPricingPage, notInUsDollars } from "../extract/refusal.ts";
 import { FetchError } from "../fetch/errors.ts";
 import { PageFetcher, type PageFetcherOptions, pageFileName } from "../fetch/index.ts";
 import { type Replayed, startReplayServer } from "../fetch/replay.ts";
@@ -23,8 +24,8 @@ import { publish, type SourceToPublish } from "../publish/publish.ts";
 import { type PageEvidence, renderPullRequest } from "../publish/pull-request.ts";
 import { SOURCES } from "../sources/index.ts";
 import { combineDocuments, type DocumentExtraction, documentsOf, type PricingSource, readsSeveralDocuments, type SourceDocument } from "../sources/source.ts";
-import { LockHeld, RunLock } from "./lock.ts";
-import { nextStepForProblem, nextStepForSource, type SourceFailure } from "./next-step.ts";
+import { LockHeld, lockFileFor, RunLock } from "./lock.ts";
+import { nearestIds, nextStepForProblem, nextStepForSource, type SourceFailure } from "./next-step.ts";
 import type { RunEvent } from "./progress.ts";
 import { renderStepSummary } from "./summary.ts";
 import { progressLineRenderer, renderAccounting, renderErrorLine, renderSummaryTable, renderUntracked } from "./terminal.ts";
@@ -35,6 +36,8 @@ export interface RunOptions {
   catalogDir: string;
   /** Source ids or model ids; empty = every source. */
   only: readonly string[];
+  /** `only` came from `verify <model-id>…`, not from `--only`: refusals speak of the models named. */
+  verifying?: boolean;
   dryRun: boolean;
   runDate: string;
   /**
@@ -99,11 +102,13 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
   const emit = (event: RunEvent) => render(redactDeep(event, redact));
   const startedAt = new Date().toISOString();
 
+  await refuseBadOptions(options);
   // Lock first, then read: another run may have a PR branch checked out, and its files are not the base's.
   let lock: RunLock | undefined;
-  const lockFile = path.join(options.repoDir, ".git", "catalog-freshness.lock");
   if (!options.dryRun) {
-    lock = await RunLock.acquire(lockFile).catch((err) => {
+    const lockFile = await lockFileFor(options.repoDir);
+    if ("problem" in lockFile) throw new RunRefused(lockFile.problem);
+    lock = await RunLock.acquire(lockFile.file).catch((err) => {
       throw err instanceof LockHeld ? new RunRefused(err.message) : err;
     });
   }
@@ -116,7 +121,7 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
       );
     }
     const entries = new Map([...catalog.entries].map(([id, { entry }]) => [id, entry]));
-    const plan = selectSources(options.sources ?? SOURCES, entries, options.only);
+    const plan = selectSources(options.sources ?? SOURCES, entries, options.only, { verifying: !!options.verifying, catalogDir: options.catalogDir });
     await mkdir(options.runDir, { recursive: true });
     emit({ kind: "start", sources: plan.map((p) => p.source.id), runDate: options.runDate, dryRun: options.dryRun });
     const replay = !options.replayDir
@@ -137,6 +142,7 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
             entries,
             runUrl: runUrlOf(options.env),
             replaying: replay !== undefined,
+            ...(replay && "fileFor" in replay ? { replayedFile: (url: string) => replay.fileFor(url) } : {}),
             emit,
           }),
         ),
@@ -208,6 +214,27 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
 }
 
 /**
+ * The checks of a run's options that need no catalog: a usage error refuses the run before it locks, reads or
+ * writes anything (the CLI exits 2).
+ */
+async function refuseBadOptions(options: RunOptions): Promise<void> {
+  const latest = latestDayAllowed();
+  if (!options.dryRun && options.runDate > latest) {
+    // A dry run may look ahead (what the page says once a scheduled price takes effect): it records nothing.
+    throw new RunRefused(
+      `--date ${options.runDate} is after today (${todayUtc()} UTC, or ${latest} east of it): a run that writes records its day as the day the prices were seen; leave --date out, or use --dry-run to look ahead`,
+    );
+  }
+  if (options.replayDir !== undefined && !/^https?:\/\//i.test(options.replayDir)) {
+    const found = await stat(options.replayDir).catch(() => undefined);
+    if (!found) throw new RunRefused(`--replay ${options.replayDir}: no such directory; give a directory of saved pages (<source-id>.md or .html, as a run's pages/) or an http(s) URL`);
+    if (!found.isDirectory()) throw new RunRefused(`--replay ${options.replayDir} is a file; give the directory that holds the saved pages (<source-id>.md or .html, as a run's pages/)`);
+  }
+  const runDir = await stat(options.runDir).catch(() => undefined);
+  if (runDir && !runDir.isDirectory()) throw new RunRefused(`--run-dir ${options.runDir} is a file; give a directory (it is created when missing)`);
+}
+
+/**
  * A run killed while writing leaves write-file-atomic's temporary `<file>.json.<digits>` beside the file
  * (the file itself is intact). Holding the lock, no other run is writing: they are garbage.
  */
@@ -240,6 +267,7 @@ function selectSources(
   sources: readonly PricingSource[],
   entries: ReadonlyMap<string, ModelEntry>,
   only: readonly string[],
+  { verifying, catalogDir }: { verifying: boolean; catalogDir: string },
 ): { source: PricingSource; covered: ModelEntry[] }[] {
   const covers = (source: PricingSource, entry: ModelEntry) => entry.sources.some((ref) => ref.source === source.id);
   const coveredBy = (source: PricingSource) => [...entries.values()].filter((e) => covers(source, e));
@@ -254,7 +282,16 @@ function selectSources(
     }
     const entry = entries.get(wanted);
     if (!entry) {
-      throw new RunRefused(`--only ${JSON.stringify(wanted)} is neither a source (${sources.map((s) => s.id).join(", ")}) nor a catalog model id`);
+      const near = nearestIds(wanted, verifying ? entries.keys() : [...entries.keys(), ...sources.map((s) => s.id)]);
+      const nearest = near.length > 0 ? `; did you mean ${near.join(", ")}?` : "; `npm run catalog -- validate` lists the catalog";
+      if (verifying) throw new RunRefused(`verify: ${JSON.stringify(wanted)} is not a model id of the catalog${nearest}`);
+      throw new RunRefused(`--only ${JSON.stringify(wanted)} is neither a source (${sources.map((s) => s.id).join(", ")}) nor a catalog model id${nearest}`);
+    }
+    if (entry.retired !== undefined) {
+      // Its sources no longer expect it: the run would read the pages and say nothing about it.
+      throw new RunRefused(
+        `${wanted} is retired (since ${entry.retired}): its sources no longer check it, so there is nothing to ${verifying ? "verify" : "run"}; if the vendor offers it again, remove "retired" from ${shownPath(path.join(catalogDir, entryRelativePath(wanted)))} and ${verifying ? "verify" : "run"} again`,
+      );
     }
     const covering = sources.filter((s) => covers(s, entry));
     if (covering.length === 0) throw new RunRefused(`no source covers ${wanted}: its entry names no pipeline source`);
@@ -267,6 +304,12 @@ function selectSources(
   return [...picked.values()].map(({ source, covered }) => ({ source, covered: [...covered] }));
 }
 
+/** A path as a maintainer would type it: relative to the working directory when inside it. */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+}
+
 interface ReadContext {
   fetcher: PageFetcher;
   /** Where to fetch a document from: the vendor's URL, or the replay's. */
@@ -277,6 +320,8 @@ interface ReadContext {
   entries: ReadonlyMap<string, ModelEntry>;
   runUrl?: string;
   replaying: boolean;
+  /** Replaying from a directory: the saved file served at a URL of the replay server. */
+  replayedFile?: (url: string) => string | undefined;
   emit: (event: RunEvent) => void;
 }
 
@@ -291,7 +336,8 @@ async function readSource(source: PricingSource, covered: ModelEntry[], ctx: Rea
   const zero = { observations: 0, covered: covered.length, verified: 0, changed: 0, incomplete: 0, missing: 0, untracked: 0, reshaped: 0, added: 0, retired: 0, scheduled: 0, multipliers: 0 };
   const base = { source: source.id, url: source.url, problems: [] as SourceReport["problems"], counts: zero };
   const failing = (status: "failed" | "partial", why: SourceFailure): SourceOutcome["failure"] => {
-    const nextStep = nextStepForSource(why, { sourceId: source.id, sourceModule: sourceModuleOf(source), replaying: ctx.replaying });
+    const served = why.stage === "fetch" || why.stage === "extract" ? ctx.replayedFile?.(why.url) : undefined;
+    const nextStep = nextStepForSource(why, { sourceId: source.id, sourceModule: sourceModuleOf(source), replaying: ctx.replaying, ...(served ? { replayedFile: served } : {}) });
     ctx.emit({ kind: "failed", source: source.id, status, failure: why, nextStep });
     return { why, nextStep };
   };
@@ -405,7 +451,7 @@ async function readSource(source: PricingSource, covered: ModelEntry[], ctx: Rea
     const stored = pages.find((p) => p.document.name === bad.document.name)!.page;
     const pageFile = path.join(ctx.runDir, stored.file);
     // The same checks every source runs first (extractWith), asked again to tell the cases apart.
-    const cause = cutOffInATable(bad.body) ? "cut-off" : notAPricingPage(bad.body) ? "not-a-pricing-page" : "layout";
+    const cause = failureCause(bad.body);
     failure = failing(extraction.status, { stage: "extract", url: stored.finalUrl, status: extraction.status, cause, detail, pageFile, ...(several ? { document: bad.document.name } : {}) });
   }
   const timings = { fetchMs, extractMs: Math.round(extractMs), totalMs: Math.round(performance.now() - t0) };
@@ -440,6 +486,18 @@ async function readSource(source: PricingSource, covered: ModelEntry[], ctx: Rea
     ...(extraction.accounting ? { accounting: extraction.accounting } : {}),
   };
   return { source, covered, report, failure, pages, evidence, ...(extraction.status === "ok" ? { extraction } : {}) };
+}
+
+/**
+ * Why a page was not read, as far as the body tells (the checks every source runs first, in extractWith,
+ * asked again to tell the cases apart): what a maintainer does next differs for each.
+ */
+function failureCause(body: string): Extract<SourceFailure, { stage: "extract" }>["cause"] {
+  if (body.trim() === "") return "empty";
+  if (cutOffInATable(body)) return "cut-off";
+  if (homePage(body)) return "home-page";
+  if (notInUsDollars(body)) return "other-currency";
+  return notAPricingPage(body) ? "not-a-pricing-page" : "layout";
 }
 
 /** The fetch record without the body. */

@@ -87,6 +87,51 @@ describe("validate on a broken copy", () => {
   });
 });
 
+describe("validate: days to come", () => {
+  it("flags a lastVerified, a history from/until and a release date in the future, but not a scheduled price's day", async () => {
+    const dir = copyOfCatalog();
+    const file = path.join(dir, "openai/gpt-4o.json");
+    const entry = JSON.parse(readFileSync(file, "utf8"));
+    entry.lastVerified = "2099-01-01";
+    entry.releaseDate = "2099-01-02";
+    entry.priceHistory = [{ price: "output", usd: 20, unit: "1M tokens", from: "2099-02-01", until: "2099-02-02" }, ...entry.priceHistory];
+    entry.scheduledPrices = [{ price: "input", usd: 2, unit: "1M tokens", from: "2099-03-01" }];
+    writeFileSync(file, serializeEntry(entry));
+    const r = await runCli(["validate", "--catalog", dir]);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split("\n");
+    for (const [pointer, name, day] of [["/lastVerified", "lastVerified", "2099-01-01"], ["/releaseDate", "releaseDate", "2099-01-02"], ["/priceHistory/0/from", "from", "2099-02-01"], ["/priceHistory/0/until", "until", "2099-02-02"]]) {
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: ${pointer}: ${name} ${day} is a day to come \\(today is \\d{4}-\\d\\d-\\d\\d UTC\\)`)));
+    }
+    expect(r.stderr).not.toContain("scheduledPrices");
+    expect(lines).toHaveLength(5); // the four, then the count
+  });
+
+  it("accepts tomorrow (UTC) for a maintainer whose calendar is already on it, not the day after", async () => {
+    const dir = copyOfCatalog();
+    const file = path.join(dir, "openai/gpt-4o.json");
+    const entry = JSON.parse(readFileSync(file, "utf8"));
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    writeFileSync(file, serializeEntry({ ...entry, lastVerified: day(1) }));
+    // Should midnight pass while the test runs, day(1) becomes today: still accepted.
+    const ok = await runCli(["validate", "--catalog", dir]);
+    expect(ok.status, ok.stderr).toBe(0);
+    writeFileSync(file, serializeEntry({ ...entry, lastVerified: day(3) }));
+    const late = await runCli(["validate", "--catalog", dir]);
+    expect(late.status).toBe(1);
+    expect(late.stderr).toContain(`/lastVerified: lastVerified ${day(3)} is a day to come`);
+  });
+
+  it("a missing --catalog directory is a usage error (exit 2, one line), for validate, format and report", async () => {
+    const missing = path.join(tmpdir(), "no-catalog-here-xyz");
+    for (const command of [["validate"], ["format", "--check"], ["report"]]) {
+      const r = await runCli([...command, "--catalog", missing]);
+      expect(r.status, `${command[0]}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split("\n"), command[0]).toEqual([`--catalog ${missing}: no such directory; run from the repository's root (the catalog is ./catalog), or give the catalog's directory`]);
+    }
+  });
+});
+
 describe("format", () => {
   it("--check lists a file that is not canonical and exits 1; format rewrites it and nothing else", async () => {
     const dir = copyOfCatalog();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextStepForProblem, nextStepForSource, problemErrorLine, type SourceFailure, sourceErrorLine } from "../../pipeline/run/next-step.ts";
+import { nearestIds, nextStepForProblem, nextStepForSource, problemErrorLine, type SourceFailure, sourceErrorLine } from "../../pipeline/run/next-step.ts";
 
 const URL = "https://developers.openai.com/api/docs/pricing.md";
 const PLACE = { sourceId: "openai-pricing", sourceModule: "pipeline/sources/openai.ts", replaying: false };
@@ -76,6 +76,61 @@ describe("nextStepForSource: what a maintainer does about a failed source", () =
   });
 });
 
+describe("nextStepForSource: advice that fits what the page was", () => {
+  const extractFailure = (cause: Extract<SourceFailure, { stage: "extract" }>["cause"]): SourceFailure => ({ stage: "extract", url: URL, status: "failed", cause, detail: "x", pageFile: PAGE });
+  const REPLAYED = "/work/pages/openai-pricing.md";
+  const replaying = { ...PLACE, replaying: true, replayedFile: REPLAYED };
+
+  it("a page in another currency is a localized page, not a challenge or login page", () => {
+    const step = nextStepForSource(extractFailure("other-currency"), PLACE);
+    expect(step).toMatch(/another currency.*look at \/runs\/2026-08-15\/pages\/openai-pricing\.md.*USD page.*never convert/);
+    expect(step).not.toMatch(/challenge|login/);
+  });
+
+  it("the vendor's home page in place of the price page: the page moved", () => {
+    expect(nextStepForSource(extractFailure("home-page"), PLACE)).toMatch(/home page.*moved.*update the source's url in pipeline\/sources\/openai\.ts/);
+  });
+
+  it.each([
+    ["empty", fetchFailure("empty"), "that file is empty"],
+    ["binary", fetchFailure("binary"), "that file could not be served as a page"],
+    ["too large", fetchFailure("too-large"), "that file is larger than CATALOG_FRESHNESS_MAX_BYTES allows"],
+    ["a challenge page saved", extractFailure("not-a-pricing-page"), "that file is not a price page"],
+    ["a page in another currency saved", extractFailure("other-currency"), "that file is a price page in another currency"],
+    ["a page cut off when saved", extractFailure("cut-off"), "that file is cut off"],
+  ])("a page replayed from a file (%s): names the file, not a URL to open in a browser", (_name, failure, says) => {
+    const step = nextStepForSource(failure, replaying);
+    expect(step).toContain(`the page was replayed from ${REPLAYED}, not fetched from the vendor: ${says}`);
+    expect(step).not.toMatch(/browser|the vendor served|re-run later/);
+  });
+
+  it("replayed from a URL (a server standing in for the vendor), the vendor's advice holds", () => {
+    expect(nextStepForSource(fetchFailure("status", 503), { ...PLACE, replaying: true })).toMatch(/server error at the vendor usually passes/);
+    expect(nextStepForSource(extractFailure("not-a-pricing-page"), { ...PLACE, replaying: true })).toMatch(/challenge or login page/);
+  });
+
+  it("a layout change replayed from a file is still a layout change: reproduce with extract", () => {
+    expect(nextStepForSource(extractFailure("layout"), replaying)).toContain(`extract openai-pricing --file ${PAGE}`);
+  });
+});
+
+describe("nearestIds: what a mistyped model id probably meant", () => {
+  const IDS = ["openai/gpt-4o", "openai/gpt-4o-mini", "openai/gpt-4.1", "openai/gpt-5.1", "anthropic/claude-sonnet-4-5", "deepseek/deepseek-chat", "mistral/pixtral-12b"];
+  it.each([
+    ["a typo", "openai/gpt-4oo", "openai/gpt-4o"],
+    ["no vendor", "gpt-4o", "openai/gpt-4o"],
+    ["another case", "OpenAI/GPT-4o-Mini", "openai/gpt-4o-mini"],
+    ["a shared start", "anthropic/claude-sonnet", "anthropic/claude-sonnet-4-5"],
+  ])("%s: %s → %s first", (_name, wanted, first) => {
+    expect(nearestIds(wanted, IDS)[0]).toBe(first);
+    expect(nearestIds(wanted, IDS).length).toBeLessThanOrEqual(3);
+  });
+
+  it("offers nothing far off", () => {
+    expect(nearestIds("google/gemini-9-ultra", IDS)).toEqual([]);
+  });
+});
+
 describe("the error line of a failed source", () => {
   it("names the source, the URL, what happened and the next step, on one line", () => {
     const failure = fetchFailure("status", 429);
@@ -98,6 +153,9 @@ describe("nextStepForProblem: problems of the run itself", () => {
     [{ where: "pull request for openai-pricing", message: "HTTP 403: API rate limit exceeded" }, /rate limit was hit: re-run after it resets/],
     [{ where: "pull request for openai-pricing", message: "HTTP 422: Validation Failed" }, /pull-requests: write.*finds its existing pull request/],
     [{ where: "publish", message: "not a git repository" }, /git checkout with an `origin` remote/],
+    // A file changed under the run (an edit, or an add by hand that did not wait for the run): not a git set-up problem.
+    [{ where: "publish", message: "error: The following untracked working tree files would be overwritten by checkout:\n\tcatalog/openai/gpt-x.json" }, /changed while the run was publishing.*git status/],
+    [{ where: "publish", message: "the checkout is on a detached HEAD and GITHUB_REF_NAME is not set: cannot tell the base branch" }, /check out the base branch \(or set GITHUB_REF_NAME/],
     [{ where: "/work/catalog", message: "the catalog has uncommitted changes (a.json): commit or discard them first" }, /fix what the message says/],
   ])("%o", (problem, expected) => {
     expect(nextStepForProblem(problem)).toMatch(expected);
