@@ -124,6 +124,12 @@ export async function startReplayServer(dir: string, options: ReplayOptions = {}
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
   const captures = await capturesIn(roots);
+  const fileFor = (url: string): string | undefined => {
+    if (!url.startsWith(`${origin}/`)) return undefined;
+    const name = decodeURIComponent(new URL(url).pathname.slice(1));
+    if (name.includes("..")) return undefined;
+    return roots.map((r) => path.join(r, name)).find((f) => existsSync(f));
+  };
 
   return {
     origin,
@@ -136,18 +142,13 @@ export async function startReplayServer(dir: string, options: ReplayOptions = {}
       return `${origin}/${stem}.${ext}`;
     },
     provenance(url) {
-      const file = this.fileFor(url);
+      const file = fileFor(url);
       if (!file) return undefined;
       const name = decodeURIComponent(new URL(url).pathname.slice(1));
       const capturedAt = captures.get(name) ?? /__(\d{4}-\d{2}-\d{2})/.exec(name)?.[1];
       return { file, ...(capturedAt ? { capturedAt } : {}) };
     },
-    fileFor(url) {
-      if (!url.startsWith(`${origin}/`)) return undefined;
-      const name = decodeURIComponent(new URL(url).pathname.slice(1));
-      if (name.includes("..")) return undefined;
-      return roots.map((r) => path.join(r, name)).find((f) => existsSync(f));
-    },
+    fileFor,
     close() {
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
