@@ -1,0 +1,71 @@
+/**
+ * `feed.xml`: every price change of the site, newest first, as Atom (the `feed` package writes it), so a catalog
+ * site or a person can subscribe. Each entry names the model, old → new, the change in %, the day and the source
+ * page. Pure.
+ */
+import { Feed } from "feed";
+import type { ChangeItem, SiteModel } from "./model.ts";
+import { modelHref } from "./model.ts";
+import { formatPercent, formatUsd, pageName, priceKeyInWords, unitHeading } from "./words.ts";
+
+/** One line for a change: "DeepSeek V4 Pro input: $0.435 → $0.66 per 1M tokens (+51.7%) on 2026-08-16". */
+export function changeTitle(c: ChangeItem): string {
+  const unit = unitHeading(c.unit);
+  const what =
+    c.old !== undefined && c.new !== undefined
+      ? `${formatUsd(c.old)} → ${formatUsd(c.new)} ${unit}${c.percent !== undefined ? ` (${formatPercent(c.percent)})` : ""}`
+      : c.old !== undefined
+        ? `${formatUsd(c.old)} ${unit} → no longer priced${c.replacedBy?.length ? `; now ${c.replacedBy.map((r) => `${r.price} ${formatUsd(r.usd)}`).join(" / ")}` : ""}`
+        : `new at ${formatUsd(c.new!)} ${unit}`;
+  const status = c.status === "scheduled" ? "scheduled from" : c.status === "proposed" ? "proposed, from" : "on";
+  return `${c.modelName} ${c.price}: ${what}, ${status} ${c.day}`;
+}
+
+function changeText(c: ChangeItem): string {
+  const status =
+    c.status === "recorded"
+      ? "Recorded in the catalog's price history."
+      : c.status === "scheduled"
+        ? "Announced by the vendor for that day (a scheduled price)."
+        : `Read by the nightly run and proposed for review${c.pullRequest?.number !== undefined ? ` in pull request #${c.pullRequest.number}` : ""}; not yet in the catalog.`;
+  return [
+    `${c.model} (${priceKeyInWords(c.price)}, key ${c.price}): ${changeTitle(c).slice(c.modelName.length + c.price.length + 3)}.`,
+    status,
+    c.pages.length > 0 ? `Source page: ${c.pages.map((p) => `${pageName(p)} <${p}>`).join(", ")}.` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+/**
+ * `localBase`: where the site lies when it has no public URL (its directory as a file: URL), for the links a
+ * feed must give absolute; the feed's id then stays a URN, so it does not depend on the machine.
+ */
+export function atomFeed(model: SiteModel, localBase: string): string {
+  const base = model.input.siteUrl;
+  const link = (relative: string) => new URL(relative, base ?? localBase).toString();
+  const newest = model.changes.map((c) => c.day).sort().at(-1);
+  const feed = new Feed({
+    id: base ? link("feed.xml") : "urn:catalog-freshness:price-changes",
+    title: "catalog-freshness: price changes",
+    description: "Every price change of the catalog, newest first: recorded, scheduled by the vendor, and proposed by the last nightly run.",
+    link: link("changes.html"),
+    updated: new Date(newest ? `${newest}T00:00:00Z` : model.input.builtAt),
+    generator: "catalog-freshness",
+    feedLinks: { atom: link("feed.xml") },
+    author: { name: "catalog-freshness" },
+  });
+  for (const c of model.changes) {
+    const text = changeText(c);
+    feed.addItem({
+      id: `urn:catalog-freshness:change:${encodeURIComponent(c.key)}`,
+      title: changeTitle(c),
+      link: c.pullRequest?.url ?? link(modelHref(c.model)),
+      date: new Date(`${c.day}T00:00:00Z`),
+      description: text,
+      content: text,
+      category: [{ name: c.status, term: c.status }],
+    });
+  }
+  return feed.atom1();
+}
