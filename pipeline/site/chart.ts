@@ -44,6 +44,7 @@ interface Series {
   key: string;
   steps: Step[];
   summary: string;
+  legend: string;
 }
 
 export interface UnitChart {
@@ -99,13 +100,15 @@ function seriesOf(entry: ModelEntry, key: string, changes: readonly ChangeItem[]
   const last = steps.at(-1);
   const retiredOn = !current && last?.end !== undefined && last.kind === "history" ? iso(last.end) : undefined;
   const values = steps.map((s) => formatUsd(s.usd));
-  const summary = [
-    `${priceKeyInWords(key)} (${key}): ${values.join(" → ")}`,
+  const notes = [
     ...(retiredOn ? [`no longer priced from ${retiredOn}`] : []),
     ...(steps.some((s) => s.kind === "proposed") ? ["proposed by the last run"] : []),
     ...(steps.some((s) => s.kind === "scheduled") ? ["scheduled"] : []),
-  ].join("; ");
-  return { key, steps, summary };
+  ];
+  // The legend names the key (short; the price table beside the chart gives it in words); the title, read aloud, both.
+  const legend = [`${key}: ${values.join(" → ")}`, ...notes].join("; ");
+  const summary = [`${priceKeyInWords(key)} (${key}): ${values.join(" → ")}`, ...notes].join("; ");
+  return { key, steps, summary, legend };
 }
 
 function niceCeil(v: number): number {
@@ -171,7 +174,7 @@ function renderChart(entry: ModelEntry, unit: Unit, series: readonly Series[], a
     const row = plotBottom + AXIS + 8 + i * LEGEND_ROW + 12;
     out.push(
       `<line x1="${LEFT}" x2="${LEFT + 22}" y1="${row - 4}" y2="${row - 4}" stroke="${colour}" stroke-width="2.5"${dash}/>`,
-      `<text class="legend" x="${LEFT + 28}" y="${row}" fill="#1f2328">${esc(s.summary)}</text>`,
+      `<text class="legend" x="${LEFT + 28}" y="${row}" fill="#1f2328">${esc(s.legend)}</text>`,
       "</g>",
     );
   });
