@@ -42,8 +42,9 @@ export interface BuildSiteOptions {
 }
 
 export interface BuildSiteResult {
-  /** Set when the site was written. */
+  /** Set when the site was written: its front page, as a path and as the file: URL to open. */
   index?: string;
+  url?: string;
   pages: number;
   changes: number;
   /** One line each; when `index` is unset, why nothing was built. */
@@ -132,7 +133,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   write(CATALOG_JSON, catalogDocument(entries, now.toISOString(), asOf));
   write(CATALOG_SCHEMA_JSON, catalogJsonSchema());
   for (const view of model.byId.values()) write(view.href, modelPage(model, view));
-  return { index: path.join(out, "index.html"), pages: model.byId.size + 2, changes: model.changes.length, problems };
+  const index = path.join(out, "index.html");
+  return { index, url: pathToFileURL(index).href, pages: model.byId.size + 2, changes: model.changes.length, problems };
 }
 
 function copyRunFile(runDir: string, file: string, out: string, problems: string[]): boolean {
@@ -179,6 +181,6 @@ export async function siteCommand(flags: SiteFlags, io: { out: (line: string) =>
   for (const p of result.problems) io.err(p);
   if (!result.index) return 1;
   io.out(`site: ${result.pages} page(s), ${result.changes} price change(s) in ${path.resolve(flags.out)}`);
-  io.out(`open: ${pathToFileURL(result.index).href}`);
+  io.out(`open: ${result.url}`);
   return 0;
 }

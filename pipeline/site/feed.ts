@@ -21,26 +21,24 @@ export function changeTitle(c: ChangeItem): string {
   return `${c.modelName} ${c.price}: ${what}, ${status} ${c.day}`;
 }
 
-function changeText(c: ChangeItem): string {
+const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** The entry's content, as HTML: what changed, whether it is recorded, scheduled or proposed, and the source page(s) as links. */
+function changeHtml(c: ChangeItem): string {
   const status =
     c.status === "recorded"
       ? "Recorded in the catalog's price history."
       : c.status === "scheduled"
         ? "Announced by the vendor for that day (a scheduled price)."
         : `Read by the nightly run and proposed for review${c.pullRequest?.number !== undefined ? ` in pull request #${c.pullRequest.number}` : ""}; not yet in the catalog.`;
+  const pages = c.pages.map((p) => `<a href="${escapeHtml(p)}">${escapeHtml(pageName(p))}</a>`).join(", ");
   return [
-    `${c.model} (${priceKeyInWords(c.price)}, key ${c.price}): ${changeTitle(c).slice(c.modelName.length + c.price.length + 3)}.`,
-    status,
-    c.pages.length > 0 ? `Source page: ${c.pages.map((p) => `${pageName(p)} <${p}>`).join(", ")}.` : "",
-  ]
-    .filter(Boolean)
-    .join(" ");
+    `<p>${escapeHtml(`${c.model} — ${priceKeyInWords(c.price)} (${c.price}): ${changeTitle(c).slice(c.modelName.length + c.price.length + 3)}.`)}</p>`,
+    `<p>${escapeHtml(status)}</p>`,
+    ...(pages ? [`<p>Source page: ${pages}</p>`] : []),
+  ].join("");
 }
 
-/**
- * `localBase`: where the site lies when it has no public URL (its directory as a file: URL), for the links a
- * feed must give absolute; the feed's id then stays a URN, so it does not depend on the machine.
- */
 export function atomFeed(model: SiteModel, localBase: string): string {
   const base = model.input.siteUrl;
   const link = (relative: string) => new URL(relative, base ?? localBase).toString();
@@ -56,14 +54,13 @@ export function atomFeed(model: SiteModel, localBase: string): string {
     author: { name: "catalog-freshness" },
   });
   for (const c of model.changes) {
-    const text = changeText(c);
+    const html = changeHtml(c);
     feed.addItem({
       id: `urn:catalog-freshness:change:${encodeURIComponent(c.key)}`,
       title: changeTitle(c),
       link: c.pullRequest?.url ?? link(modelHref(c.model)),
       date: new Date(`${c.day}T00:00:00Z`),
-      description: text,
-      content: text,
+      content: html,
       category: [{ name: c.status, term: c.status }],
     });
   }
