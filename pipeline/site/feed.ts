@@ -31,7 +31,7 @@ function changeHtml(c: ChangeItem): string {
       : c.status === "scheduled"
         ? "Announced by the vendor for that day (a scheduled price)."
         : `Read by the nightly run and proposed for review${c.pullRequest?.number !== undefined ? ` in pull request #${c.pullRequest.number}` : ""}; not yet in the catalog.`;
-  const pages = c.pages.map((p) => `<a href="${escapeHtml(p)}">${escapeHtml(pageName(p))}</a>`).join(", ");
+  const pages = c.pages.map((p) => (/^https?:\/\//i.test(p) ? `<a href="${escapeHtml(p)}">${escapeHtml(pageName(p))}</a>` : escapeHtml(p))).join(", ");
   return [
     `<p>${escapeHtml(`${c.model} — ${priceKeyInWords(c.price)} (${c.price}): ${changeTitle(c).slice(c.modelName.length + c.price.length + 3)}.`)}</p>`,
     `<p>${escapeHtml(status)}</p>`,

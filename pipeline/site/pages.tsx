@@ -47,6 +47,11 @@ function document(title: string, root: string, body: ComponentChildren, model: S
   return `<!doctype html>\n${html}\n`;
 }
 
+/** A link to a page off the site: only http(s) is ever a link (a URL read from a page or a report is vendor text). */
+function Ext({ href, children }: { href: string; children: ComponentChildren }) {
+  return /^https?:\/\//i.test(href) ? <a href={href}>{children}</a> : <span>{children}</span>;
+}
+
 const STATE_WORDS: Record<SourceView["state"], string> = {
   read: "read",
   partial: "partial",
@@ -68,7 +73,7 @@ function Counts({ vendor }: { vendor: VendorView }) {
           {vendor.pullRequests.map((pr, i) => (
             <>
               {i > 0 ? ", " : ""}
-              {pr.url ? <a href={pr.url}>#{pr.number}</a> : <span>{pr.source}{pr.action.startsWith("would-") ? " (dry run: would open)" : ""}</span>}
+              {pr.url ? <Ext href={pr.url}>#{pr.number}</Ext> : <span>{pr.source}{pr.action.startsWith("would-") ? " (dry run: would open)" : ""}</span>}
             </>
           ))}
         </>
@@ -93,7 +98,7 @@ function SourcesTable({ vendor }: { vendor: VendorView }) {
         {vendor.sources.map((s) => (
           <tr data-source={s.id}>
             <th scope="row">
-              <a href={s.url}>{s.id}</a>
+              <Ext href={s.url}>{s.id}</Ext>
             </th>
             <td>
               <span class={`state state-${s.state.replace(/ /g, "-")}`}>{STATE_WORDS[s.state]}</span>
@@ -257,7 +262,7 @@ function FreshnessNote({ view, pages }: { view: EntryView; pages: string[] }) {
           {pages.map((url, i) => (
             <>
               {i > 0 ? (i === pages.length - 1 ? " and " : ", ") : ""}
-              <a href={url}>{pageName(url)}</a>
+              <Ext href={url}>{pageName(url)}</Ext>
             </>
           ))}
         </>
@@ -464,7 +469,7 @@ function Sources({ model, entry }: { model: SiteModel; entry: ModelEntry }) {
       <ul class="sources">
         {entry.sources.map((s) => (
           <li>
-            <strong>{s.source}</strong>: {s.url ? <a href={s.url}>{pageName(s.url)}</a> : <code>{s.file}</code>}
+            <strong>{s.source}</strong>: {s.url ? <Ext href={s.url}>{pageName(s.url)}</Ext> : <code>{s.file}</code>}
             {s.note ? ` — ${s.note}` : ""}
           </li>
         ))}
@@ -475,7 +480,7 @@ function Sources({ model, entry }: { model: SiteModel; entry: ModelEntry }) {
           <ul class="documents">
             {documents.map((d) => (
               <li>
-                {d.source} › <a href={d.finalUrl ?? d.url}>{d.document || pageName(d.finalUrl ?? d.url)}</a>: HTTP {d.status}, fetched {d.fetchedAt}, sha256 <code>{d.sha256.slice(0, 12)}</code>
+                {d.source} › <Ext href={d.finalUrl ?? d.url}>{d.document || pageName(d.finalUrl ?? d.url)}</Ext>: HTTP {d.status}, fetched {d.fetchedAt}, sha256 <code>{d.sha256.slice(0, 12)}</code>
               </li>
             ))}
           </ul>
@@ -568,12 +573,12 @@ function ChangesTable({ changes, showModel, root }: { changes: readonly ChangeIt
             </td>
             <td>{oldToNew(c)}</td>
             <td class="num">{c.percent === undefined ? "—" : formatPercent(c.percent)}</td>
-            <td>{c.pullRequest?.url ? <a href={c.pullRequest.url}>{changeStatus(c)}</a> : changeStatus(c)}</td>
+            <td>{c.pullRequest?.url ? <Ext href={c.pullRequest.url}>{changeStatus(c)}</Ext> : changeStatus(c)}</td>
             <td>
               {c.pages.map((url, i) => (
                 <>
                   {i > 0 ? ", " : ""}
-                  <a href={url}>{pageName(url)}</a>
+                  <Ext href={url}>{pageName(url)}</Ext>
                 </>
               ))}
             </td>

@@ -192,6 +192,7 @@ describe("npm run catalog -- site --out DIR --run-dir DIR", () => {
     const days = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector("time")!.getAttribute("datetime")!));
     expect(days.length).toBeGreaterThan(4);
     expect([...days].sort().reverse()).toEqual(days);
+    await page.screenshot({ path: path.join(ARTIFACTS, "changes.png"), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
   });
 
