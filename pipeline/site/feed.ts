@@ -6,7 +6,7 @@
 import { Feed } from "feed";
 import type { ChangeItem, SiteModel } from "./model.ts";
 import { modelHref } from "./model.ts";
-import { formatPercent, formatUsd, pageName, priceKeyInWords, unitHeading } from "./words.ts";
+import { formatPercent, formatUsd, pageName, priceKeyInWords, replacementsInWords, unitHeading } from "./words.ts";
 
 /** One line for a change: "DeepSeek V4 Pro input: $0.435 → $0.66 per 1M tokens (+51.7%) on 2026-08-16". */
 export function changeTitle(c: ChangeItem): string {
@@ -15,7 +15,7 @@ export function changeTitle(c: ChangeItem): string {
     c.old !== undefined && c.new !== undefined
       ? `${formatUsd(c.old)} → ${formatUsd(c.new)} ${unit}${c.percent !== undefined ? ` (${formatPercent(c.percent)})` : ""}`
       : c.old !== undefined
-        ? `${formatUsd(c.old)} ${unit} → no longer priced${c.replacedBy?.length ? `; now ${c.replacedBy.map((r) => `${r.price} ${formatUsd(r.usd)}`).join(" / ")}` : ""}`
+        ? `${formatUsd(c.old)} ${unit} → no longer priced${c.replacedBy?.length ? `; now ${replacementsInWords(c.old, c.replacedBy)}` : ""}`
         : `new at ${formatUsd(c.new!)} ${unit}`;
   const status = c.status === "scheduled" ? "scheduled from" : c.status === "proposed" ? "proposed, from" : "on";
   return `${c.modelName} ${c.price}: ${what}, ${status} ${c.day}`;

@@ -12,7 +12,7 @@ import type { ModelEntry } from "../../schemas/model-entry.ts";
 import { comparePriceKeys, type Unit, unitOf } from "../../schemas/price-key.ts";
 import { historyCharts } from "./chart.ts";
 import { type ChangeItem, type EntryView, modelHref, pagesOf, type SiteModel, type SourceView, unitsOf, vendorName, type VendorView } from "./model.ts";
-import { factorInWords, formatPercent, formatUsd, longDate, multiplierInWords, pageName, priceKeyInWords, tierOf, unitHeading } from "./words.ts";
+import { factorInWords, formatPercent, formatUsd, longDate, multiplierInWords, pageName, priceKeyInWords, replacementsInWords, tierOf, unitHeading } from "./words.ts";
 
 function document(title: string, root: string, body: ComponentChildren, model: SiteModel): string {
   const html = renderToStaticMarkup(
@@ -388,7 +388,7 @@ function oldToNew(c: ChangeItem): string {
   const unit = unitHeading(c.unit);
   if (c.old !== undefined && c.new !== undefined) return `${formatUsd(c.old)} → ${formatUsd(c.new)} ${unit}`;
   if (c.old !== undefined) {
-    const by = c.replacedBy && c.replacedBy.length > 0 ? `; now ${c.replacedBy.map((r) => `${r.price} ${formatUsd(r.usd)}`).join(" / ")}` : "";
+    const by = c.replacedBy && c.replacedBy.length > 0 ? `; now ${replacementsInWords(c.old, c.replacedBy)}` : "";
     return `${formatUsd(c.old)} ${unit} → no longer priced${by}`;
   }
   return `new: ${formatUsd(c.new!)} ${unit}`;

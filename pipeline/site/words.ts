@@ -120,3 +120,8 @@ export function percentChange(oldUsd: number, newUsd: number): number | null {
   if (oldUsd === 0) return null;
   return Math.round(((newUsd - oldUsd) / oldUsd) * 1000) / 10;
 }
+
+/** The keys that took a retired key's place, each with its price and its change from the old one: "input@peak $1.32 (+203.4%)". */
+export function replacementsInWords(old: number, replacedBy: readonly { price: string; usd: number }[]): string {
+  return replacedBy.map((r) => `${r.price} ${formatUsd(r.usd)} (${formatPercent(percentChange(old, r.usd))})`).join(" / ");
+}

@@ -185,7 +185,7 @@ describe("npm run catalog -- site --out DIR --run-dir DIR", () => {
     const proposed = page.locator('tr[data-model="deepseek/deepseek-v4-pro"][data-price="input"]');
     const text = await proposed.innerText();
     expect(text).toContain("2026-08-16");
-    expect(text).toContain("$0.435 per 1M tokens → no longer priced; now input@off_peak $0.66 / input@peak $1.32");
+    expect(text).toContain("$0.435 per 1M tokens → no longer priced; now input@off_peak $0.66 (+51.7%) / input@peak $1.32 (+203.4%)");
     expect(text).toContain("proposed (dry run)");
     expect(text).toContain("api-docs.deepseek.com/quick_start/pricing");
     expect(await page.locator('tr[data-model="openai/dall-e-3"][data-price="image:hd:1024x1792"]').innerText()).toMatch(/2026-08-22[\s\S]*\$0\.12 per image → no longer priced[\s\S]*in the catalog/);
@@ -225,7 +225,7 @@ describe("npm run catalog -- site --out DIR --run-dir DIR", () => {
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
     expect([...entries.map((e) => e.updated)].sort().reverse()).toEqual(entries.map((e) => e.updated));
     expect(entries.map((e) => e.title)).toContain(
-      "DeepSeek V4 Pro input: $0.435 per 1M tokens → no longer priced; now input@off_peak $0.66 / input@peak $1.32, proposed, from 2026-08-16",
+      "DeepSeek V4 Pro input: $0.435 per 1M tokens → no longer priced; now input@off_peak $0.66 (+51.7%) / input@peak $1.32 (+203.4%), proposed, from 2026-08-16",
     );
     expect(entries.map((e) => e.title)).toContain("DALL·E 3 image:hd:1024x1792: $0.12 per image → no longer priced, on 2026-08-22");
   });
