@@ -250,6 +250,20 @@ program
   });
 
 program
+  .command("site")
+  .description("build the static site (freshness per vendor, a page per model, price changes, Atom feed, catalog.json) into --out")
+  .requiredOption("--out <dir>", "where the site goes (a new or empty directory, or a site this command built)")
+  .option("--run-dir <dir>", "a run's directory: its report.json gives each source's state and proposals, its evidence the screenshots")
+  .option("--catalog <dir>", "catalog directory", "catalog")
+  .option("--date <YYYY-MM-DD>", "count ages as of this day (UTC); default the run's day, else today")
+  .option("--stale-after <days>", "stale when lastVerified is more than this many days old (as report)", "30")
+  .option("--site-url <url>", "where the site is published, for absolute links in feed.xml")
+  .action(async (flags: import("./site/build.ts").SiteFlags) => {
+    const { siteCommand } = await import("./site/build.ts");
+    process.exitCode = await siteCommand(flags, { out: (line) => console.log(line), err: (line) => console.error(line) });
+  });
+
+program
   .command("add")
   .description("write a draft entry for a model a run saw on a source's page but the catalog lacks")
   .argument("<model-id>", "e.g. openai/gpt-5.6-sol, as the run report lists it under untracked")

@@ -490,8 +490,45 @@ describe("nightly.yml", () => {
   const runStep = only(runs(wf, /npm run catalog -- /), "step running the pipeline");
   const upload = only(uses(wf, "actions/upload-artifact"), "actions/upload-artifact step");
 
-  it("has one job", () => {
-    expect(jobIds).toHaveLength(1);
+  it("has the run job, and a deploy job that only publishes the site it built", () => {
+    expect(jobIds).toEqual(["run", "deploy"]);
+    const deploy = wf.jobs.deploy!;
+    expect(str(deploy.needs)).toBe("run");
+    expect(map(deploy.permissions, "deploy permissions")).toEqual({ pages: "write", "id-token": "write" });
+    expect(wf.steps.filter((s) => s.job === "deploy").map((s) => s.uses?.split("@")[0])).toEqual(["actions/deploy-pages"]);
+    // Also after a run in which a source failed; not when a manual run unticked publish_site.
+    expect(str(deploy.if)).toMatch(/!cancelled\(\)/);
+    expect(str(deploy.if)).toMatch(/needs\.run\.outputs\.site == 'success'/);
+    expect(str(deploy.if)).toMatch(/github\.event_name != 'workflow_dispatch' \|\| inputs\.publish_site/);
+  });
+
+  it("builds the site after the run whatever happened, and keeps it as the Pages artifact", () => {
+    const pages = only(uses(wf, "actions/configure-pages"), "configure-pages step");
+    const site = only(runs(wf, /args=\(site --out /), "site build step");
+    const artifact = only(uses(wf, "actions/upload-pages-artifact"), "upload-pages-artifact step");
+    expect(site.run).toMatch(/args=\(site --out "\$\{RUNNER_TEMP\}\/site"\)/);
+    expect(site.env.SITE_URL).toMatch(new RegExp(`steps\\.${pages.id}\\.outputs\\.base_url`));
+    for (const step of [pages, site, artifact]) expect(pos(step)).toBeGreaterThan(pos(runStep));
+    expect(pos(pages)).toBeLessThan(pos(site));
+    expect(pos(site)).toBeLessThan(pos(artifact));
+    expect(site.if).toBe("always()");
+    expect(artifact.with.path).toMatch(/\/site$/);
+
+    // With the run's report and the Pages URL: both passed on. Without (no report; Pages not set up): neither,
+    // and the job summary says why the site is not published.
+    const dir = tempDir("site-step-");
+    const runDir = path.join(dir, "run");
+    mkdirSync(runDir);
+    writeFileSync(path.join(runDir, "report.json"), "{}");
+    const summary = path.join(dir, "summary.md");
+    const base = { RUNNER_TEMP: "/tmp/runner", RUN_DIR: runDir, GITHUB_STEP_SUMMARY: summary };
+    const full = runStepScript(site, { ...base, SITE_URL: "https://acme.github.io/catalog/" });
+    expect(full.status, full.stderr).toBe(0);
+    expect(full.npmArgs).toEqual(["run", "--silent", "catalog", "--", "site", "--out", "/tmp/runner/site", "--run-dir", runDir, "--site-url", "https://acme.github.io/catalog/"]);
+    const bare = runStepScript(site, { ...base, RUN_DIR: path.join(dir, "no-run"), SITE_URL: "" });
+    expect(bare.status, bare.stderr).toBe(0);
+    expect(bare.npmArgs).toEqual(["run", "--silent", "catalog", "--", "site", "--out", "/tmp/runner/site"]);
+    expect(readFileSync(summary, "utf8")).toContain("GitHub Pages is not set up for this repository");
   });
 
   it("runs nightly, off the hour", () => {
@@ -505,9 +542,10 @@ describe("nightly.yml", () => {
     }
   });
 
-  it("can be started by hand with only / dry_run / verified_to", () => {
+  it("can be started by hand with only / dry_run / verified_to / publish_site", () => {
     const inputs = map(map(on.workflow_dispatch, "on.workflow_dispatch").inputs, "workflow_dispatch.inputs");
-    expect(Object.keys(inputs).sort()).toEqual(["dry_run", "only", "verified_to"]);
+    expect(Object.keys(inputs).sort()).toEqual(["dry_run", "only", "publish_site", "verified_to"]);
+    expect(map(inputs.publish_site, "publish_site")).toMatchObject({ type: "boolean", default: "true" });
     expect(map(inputs.only, "only")).toMatchObject({ type: "string" });
     expect(map(inputs.only, "only").required ?? "false").toBe("false");
     expect(map(inputs.dry_run, "dry_run")).toMatchObject({ type: "boolean", default: "false" });
@@ -521,9 +559,9 @@ describe("nightly.yml", () => {
     expect(concurrency["cancel-in-progress"]).toBe("false");
   });
 
-  it("asks for no permissions beyond pushing branches and opening PRs", () => {
+  it("asks for no permissions beyond pushing branches, opening PRs and reading the Pages settings", () => {
     const permissions = map(job.permissions ?? wf.doc.permissions, "permissions");
-    expect(permissions).toEqual({ contents: "write", "pull-requests": "write" });
+    expect(permissions).toEqual({ contents: "write", "pull-requests": "write", pages: "read" });
   });
 
   it("checks out the full history and sets up Node 22 with the npm cache", () => {
