@@ -42,8 +42,8 @@ import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts"
  * peak rates." is recorded as the multiplier `off_peak` 0.5 when the prices read agree with it (the prices
  * are read either way; a multiplier announced for a later day is not recorded, it carries no date).
  *
- * Each price's evidence is its own quote: the headers its cell is read under and the cell
- * (`deepseek-v4-pro › 1M INPUT TOKENS (CACHE HIT) › PEAK: $0.044`), then the row it stands in.
+ * Each price's evidence is its own quote: the header of its column, a label inherited from a merged cell
+ * above, then its row (`deepseek-v4-pro › 1M INPUT TOKENS (CACHE HIT) › | PEAK | $0.014 | $0.044 | $0.014 |`).
  *
  * A second table with the models as rows and prices per dimension as columns (`MODEL | | 1M INPUT
  * TOKENS (CACHE HIT) | …`, rows `deepseek-v4-flash | OFF-PEAK | …` then `PEAK | …` with the model cell
@@ -197,7 +197,7 @@ function readMarkdownPage(body: string): Page {
     }
     const tableLines = [block[d - 1]!, ...block.slice(d + 1, end)];
     const rows = tableLines
-      .map((l) => ({ cells: splitPipeRow(l), evidence: l.trim() }))
+      .map((l) => ({ cells: splitPipeRow(l), evidence: l.trim().replace(/<br\s*\/?>/gi, " ") }))
       .filter((r) => r.cells.some((c) => c !== ""));
     addGrid(kind, rows, context());
     if (end < block.length) addProse(block.slice(end).join(" "));
@@ -513,8 +513,7 @@ function readModelColumns(grid: Grid, targets: Target[], body: GridRow[], timing
     seen.add(pr.dimension);
     for (const { target, text } of cells) {
       if (!target.model) continue;
-      const header = [target.name, ...pr.labels];
-      observe(reading, target.model, pr.dimension, pr.condition, text, pr.row, header, timing, `${where}, ${target.name}`, pr.inherited);
+      observe(reading, target.model, pr.dimension, pr.condition, text, pr.row, target.name, timing, `${where}, ${target.name}`, pr.inherited);
     }
   }
   for (const d of REQUIRED_DIMENSIONS) {
@@ -571,8 +570,7 @@ function readModelRows(grid: Grid, targets: Target[], body: GridRow[], timing: A
     read++;
     for (const { target, text } of cells) {
       if (!target.dimension) continue;
-      const header = [name, ...(conds[0] ? [conds[0].text] : []), target.name];
-      observe(reading, model, target.dimension, condition, text, row, header, timing, `${where}, ${target.name}`, inherited);
+      observe(reading, model, target.dimension, condition, text, row, target.name, timing, `${where}, ${target.name}`, inherited);
     }
   }
   if (read === 0) {
@@ -629,7 +627,7 @@ function observe(
   condition: Condition | undefined,
   text: string,
   row: GridRow,
-  header: string[],
+  column: string,
   timing: Announcement,
   where: string,
   inherited?: string,
@@ -654,10 +652,10 @@ function observe(
     return;
   }
   const price = condition ? `${dimension}@${condition}` : dimension;
-  // One quote per price: the column and row labels it is read under, its own cell, then the row it stands in
-  // (a row holds several models' prices, so the row alone does not say which cell is which key).
-  let evidence = `${header.join(" › ")}: ${cleanText(text)} (row: "${row.evidence}")`;
-  if (inherited) evidence = `${evidence} (${inherited}: merged cell above)`;
+  // One quote per price: the header of its column, the label it inherits from a merged cell above (if any),
+  // then its row as written (a row holds several prices, so the row alone does not say which cell is which
+  // key). In the order the page shows them, so that a reader, or the screenshot step, finds them in turn.
+  let evidence = [column, ...(inherited ? [inherited] : []), row.evidence].join(" › ");
   if (timing.kind === "from") evidence = `${evidence} (announced: "${timing.sentence}")`;
   result.observe(
     {

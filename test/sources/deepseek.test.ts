@@ -58,22 +58,21 @@ const DIMENSION_LABEL: Record<string, string> = {
 };
 
 /**
- * One quote per price: each observation's evidence opens with the headers its cell is read under (its model,
- * its price label, its peak/off-peak label) and the cell itself, before the row it stands in.
+ * One quote per price: each observation's evidence names the header of its own column (the model, or in the
+ * table of models as rows, the price label) before its row, and says its peak/off-peak label and its amount.
  */
 function expectEvidenceOnEveryObservation(extraction: Extraction): void {
   for (const o of extraction.observations) {
     const what = `${o.model} ${o.price}`;
     expect(o.unit).toBe("1M tokens");
     expect(o.evidence, what).toContain(`$${o.usd}`);
-    const quote = o.evidence!.slice(0, o.evidence!.indexOf(" (row: "));
     const [dimension, condition] = o.price.split("@");
-    expect(quote, what).toContain(o.model.replace(/^deepseek\//, ""));
-    expect(quote, what).toContain(DIMENSION_LABEL[dimension!]);
-    if (condition === "off_peak") expect(quote, what).toContain("OFF-PEAK");
-    if (condition === "peak") expect(quote, what).toMatch(/(?:^|› )PEAK(?: ›|$)|› PEAK:/);
-    if (condition === undefined) expect(quote, what).not.toMatch(/PEAK/);
-    expect(quote.endsWith(`: $${o.usd}`), `${what}: ${quote}`).toBe(true);
+    const column = o.evidence!.split(" › ")[0]!;
+    expect([o.model.replace(/^deepseek\//, ""), DIMENSION_LABEL[dimension!]], what).toContain(column);
+    expect(o.evidence, what).toContain(DIMENSION_LABEL[dimension!]);
+    if (condition === "off_peak") expect(o.evidence, what).toContain("OFF-PEAK");
+    if (condition === "peak") expect(o.evidence, what).toMatch(/(?<!OFF-)PEAK/);
+    if (condition === undefined) expect(o.evidence, what).not.toMatch(/PEAK/);
   }
 }
 
@@ -188,11 +187,14 @@ describe("deepseek-pricing: snapshots", () => {
     expect(prices(r)).toEqual(V4_LATE(V4_PEAK));
     expect(r.observations).toHaveLength(18);
     expect(r.observations.every((o) => o.effectiveFrom === undefined && o.effectiveUntil === undefined)).toBe(true);
-    // Checked against the page text: the row a price is quoted from is on the page, with its amount.
+    // Checked against the page text: the row a price is quoted from is on the page, with its amount, in the
+    // column its model heads (the third, fourth or fifth amount of the row).
+    const MODELS = ["deepseek-v4-flash", "deepseek-v4-pro", "deepseek-v4-flash-vision-exp"];
     for (const o of r.observations) {
-      const row = /\(row: "(.*)"\)/.exec(o.evidence!)![1]!;
-      if (format === "markdown") expect(body, `${o.model} ${o.price}`).toContain(row);
-      expect(row, `${o.model} ${o.price}`).toContain(`$${o.usd}`);
+      const row = o.evidence!.split(" › ").at(-1)!;
+      if (format === "markdown") expect(body.replace(/<br>/g, " "), `${o.model} ${o.price}`).toContain(row);
+      const amounts = [...row.matchAll(/\$([\d.]+)/g)].map((m) => Number(m[1]));
+      expect(amounts[MODELS.indexOf(o.model.replace(/^deepseek\//, ""))], `${o.model} ${o.price}`).toBe(o.usd);
     }
     expectEvidenceOnEveryObservation(r);
     // The Concurrency Limit row (2500 | 500 | 2500) is no price: nothing else is read, every dollar is.
