@@ -773,10 +773,9 @@ function readMultipliers(result: ExtractionBuilder, tables: PageTable[]): void {
         if (!/\bbatch\b/i.test(sentence)) continue;
         const stated = multipliersIn(sentence).filter((m) => m.dimension === undefined && m.factor < 1);
         if (stated.length !== 1) continue;
-        for (const dimension of ["input", "output"]) {
-          if (!agrees(result, stated[0]!.factor, dimension, `batch/${dimension}`, `"${sentence}"`)) return;
-        }
-        result.multiplier({ name: "batch", factor: stated[0]!.factor, sentence }, `table ${table.index}, the text above it`);
+        const factor = stated[0]!.factor;
+        if (!["input", "output"].every((dimension) => agrees(result, factor, dimension, `batch/${dimension}`, `"${sentence}"`))) continue;
+        result.multiplier({ name: "batch", factor, sentence }, `table ${table.index}, the text above it`);
       }
       continue;
     }
