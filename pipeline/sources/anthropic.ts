@@ -6,6 +6,8 @@ import { cleanText, loadDocument, type PageFormat, stripFrontMatter } from "../e
 import { isNoPrice, parseMoneyCell, perMillionTokens } from "../extract/money.ts";
 import { tierNamedIn, tokenDimensionIn } from "../extract/price-labels.ts";
 import { type PageTable, readTables, type TableRow } from "../extract/tables.ts";
+import { amountsIn, type PassRule } from "../extract/accounting.ts";
+import { multipliersIn } from "../extract/multipliers.ts";
 import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
 /**
@@ -32,7 +34,20 @@ import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts"
  *   Claude Opus 4 / Claude Sonnet 4  → anthropic/claude-opus-4-0 / claude-sonnet-4-0 (the API's -0 aliases)
  *   Claude 3.x, 2.x, Instant         → LEGACY_IDS below (Haiku 3.5 → claude-3-5-haiku, 2.1 → claude-2.1, …)
  *
- * Anything else is reported as untracked, never guessed.
+ * Anything else is reported as untracked, never guessed. A row label that names one side of a context
+ * threshold as the shared vocabulary reads it ("Claude Sonnet 5 (prompts > 200K tokens)", "(for prompts up to
+ * 100,000 tokens)") prices that side (`input@over_200k`, or the plain keys); any other context wording is reported.
+ *
+ * Every dollar the page states is accounted for: the tables above are read; an untracked model's row is
+ * passed over as such; outside those sections, the worked bills ("50,000 × $5 / 1,000,000 | $0.25", "Total
+ * cost: ~$37.00 per 10,000 tickets"), the marketplaces' "$0.01 per CCU" and the tools' and Managed Agents'
+ * fees ("$0.05 USD per hour, per container", "$0.08 per session-hour", "$10 per 1,000 searches") are passed
+ * over by name; anything else is reported. The batch discount ("a 50% discount on both input and output
+ * tokens") and the prompt-caching table ("1.25x base input price") are recorded as multipliers.
+ *
+ * The module is long (past 300 lines) because the page is: five kinds of table, the 2024 text page, model
+ * names of three generations, and the page's other dollars each need their own reading, and they share the
+ * label, column and sanity rules, which would only be passed around if split into files.
  */
 
 const SOURCE_ID = "anthropic-pricing";
@@ -101,6 +116,8 @@ interface RowModels {
   label: string;
   effectiveFrom?: string;
   effectiveUntil?: string;
+  /** "Claude Sonnet 5 (prompts > 200K tokens)": the side of a context threshold the row's prices are for. */
+  condition?: ContextCondition;
 }
 
 type LabelResult =
@@ -135,11 +152,15 @@ function parseLabel(raw: string): LabelResult {
   const dated = datedBoundsIn(text, { quoted: label });
   if (dated.kind === "problem") return dated;
   const { effectiveFrom, effectiveUntil } = dated;
-  // "Claude Sonnet 5 (prompts > 200K tokens)": the row prices one side of a context threshold, not the model's plain keys.
-  if (contextConditionIn(dated.rest).condition !== undefined) {
+  // "Claude Sonnet 5 (prompts > 200K tokens)", "(for prompts up to 100,000 tokens)": the row prices one side of a
+  // context threshold, as the shared vocabulary reads it (over_200k, or the standard side); the rest names the models.
+  const { condition, rest } = contextConditionIn(dated.rest);
+  // A context length the vocabulary reads no one side of ("over 200K and up to 1M tokens", "long context",
+  // "prompts of any length"): which price keys the row's prices are is not guessed.
+  if (!condition && (thresholdAboveIn(rest) !== undefined || /\b(?:long|short)(?:er)?[- ]context\b|\bprompts?\b/i.test(rest))) {
     return { kind: "problem", message: `the label "${label}" names a context length: which price keys its prices are is not guessed` };
   }
-  text = stripParentheticals(dated.rest)
+  text = stripParentheticals(rest)
     .replace(/[*†‡⁰¹²³⁴-⁹]+/g, " ")
     .replace(/\s+/g, " ")
     .trim()
@@ -167,6 +188,7 @@ function parseLabel(raw: string): LabelResult {
       label,
       ...(effectiveFrom ? { effectiveFrom } : {}),
       ...(effectiveUntil ? { effectiveUntil } : {}),
+      ...(condition ? { condition } : {}),
     },
   };
 }
@@ -338,6 +360,7 @@ class PageReader {
           previous = "skip";
           if (parsed.kind === "untracked") {
             this.result.untrackedModel(parsed.name, rowWhere);
+            this.result.passOver("untracked-model", row.text);
             return;
           }
           if (parsed.kind === "problem") {
@@ -352,7 +375,7 @@ class PageReader {
         evidence = `${row.text} [models from: "${models.label}"]`;
       }
 
-      const cells = this.readRow(table, row, section, meanings, priceColumns, modelColumn, context, rowWhere, conflicts);
+      const cells = this.readRow(table, row, section, meanings, priceColumns, modelColumn, context, rowWhere, conflicts, models.condition);
       if (!cells || cells.length === 0) return;
       if (!this.saneRow(cells, row, rowWhere)) return;
 
@@ -505,11 +528,14 @@ class PageReader {
     context: string,
     where: string,
     conflicts: Set<number>,
+    labelCondition: ContextCondition | undefined,
   ): PriceCell[] | undefined {
-    // Row-level condition from the label cells ("≤ 200K input tokens" in a "Context window" column).
-    const rowConditions = row.cells
-      .map((c, i) => (i === modelColumn || priceColumns.has(i) ? undefined : contextConditionIn(c).condition))
-      .filter((c): c is ContextCondition => c !== undefined);
+    // Row-level condition from the label cells ("≤ 200K input tokens" in a "Context window" column), and from
+    // the model's own label ("Claude Sonnet 5 (prompts > 200K tokens)").
+    const rowConditions = [
+      ...row.cells.map((c, i) => (i === modelColumn || priceColumns.has(i) ? undefined : contextConditionIn(c).condition)),
+      labelCondition,
+    ].filter((c): c is ContextCondition => c !== undefined);
     if (new Set(rowConditions.map(conditionKey)).size > 1) {
       this.result.problem(`the row names two different context conditions: "${row.text}"`, where);
       return undefined;
@@ -641,6 +667,7 @@ function resolveTier(section: Section, fromHeader: Tier | undefined): Tier | und
 
 function readDocsPage(result: ExtractionBuilder, $: CheerioAPI, tables: PageTable[]): void {
   readWithdrawals(result, $);
+  passOverOtherAmounts(result, $);
   const reader = new PageReader(result);
   const bySection = new Map<Section, PageTable[]>();
   for (const table of tables) {
@@ -702,6 +729,8 @@ function readDocsPage(result: ExtractionBuilder, $: CheerioAPI, tables: PageTabl
     for (const table of bySection.get(section) ?? []) reader.readTable(table, section);
   }
 
+  readMultipliers(result, tables);
+
   for (const check of reader.crossChecks) {
     const seen = result.observations.find(
       (o) =>
@@ -717,6 +746,119 @@ function readDocsPage(result: ExtractionBuilder, $: CheerioAPI, tables: PageTabl
       );
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Multipliers, and the dollars that are no model's price
+// ---------------------------------------------------------------------------------------------------
+
+/** The page's cache table (2026-07 on): "5-minute cache write | 1.25x base input price | …", one row per price. */
+const CACHE_MULTIPLIER_HEADER = /^multiplier$/i;
+
+/**
+ * Multipliers the page states as such, recorded as multipliers (the prices they describe are read from the
+ * tables as prices, never derived): the Batch API's "50% discount on both input and output tokens" above the
+ * batch table (`batch` 0.5), and the prompt caching table's "1.25x base input price" / "2x …" / "0.1x …" rows,
+ * named by the price they give (`cache_write_5m`, `cache_write_1h`, `cached_input`). Each is checked against
+ * the prices read: a multiplier the prices contradict is reported, not recorded. Not read: the 1.1x of US-only
+ * inference and the cloud platforms' 10% premium (stated for "Claude 4.6 and later models" or another
+ * platform's endpoints, not for every model this source covers), and the earlier pages' "1.25 times the base
+ * input tokens price" (a wording the shared reader of multipliers does not know).
+ */
+function readMultipliers(result: ExtractionBuilder, tables: PageTable[]): void {
+  for (const table of tables) {
+    const section = sectionOf(table.headings.at(-1));
+    if (section === "batch") {
+      for (const sentence of table.preface.flatMap((t) => t.split(/(?<=[.!?])\s+/))) {
+        if (!/\bbatch\b/i.test(sentence)) continue;
+        const stated = multipliersIn(sentence).filter((m) => m.dimension === undefined && m.factor < 1);
+        if (stated.length !== 1) continue;
+        const factor = stated[0]!.factor;
+        if (!["input", "output"].every((dimension) => agrees(result, factor, dimension, `batch/${dimension}`, `"${sentence}"`))) continue;
+        result.multiplier({ name: "batch", factor, sentence }, `table ${table.index}, the text above it`);
+      }
+      continue;
+    }
+    const column = table.header.findIndex((h) => CACHE_MULTIPLIER_HEADER.test(cleanText(h)));
+    if (column < 1 || !/\bcach/i.test(table.headings.at(-1) ?? "")) continue;
+    for (const row of table.rows) {
+      const dimension = tokenDimensionIn(row.cells[0] ?? "");
+      const cell = row.cells[column] ?? "";
+      if (dimension !== "cache_write_5m" && dimension !== "cache_write_1h" && dimension !== "cached_input") continue;
+      const stated = multipliersIn(cell).filter((m) => m.dimension === undefined || m.dimension === "input");
+      if (stated.length !== 1 || !/\binput\b/i.test(cell)) continue;
+      const sentence = row.cells.join(" | ");
+      if (!agrees(result, stated[0]!.factor, "input", dimension, `"${sentence}"`)) continue;
+      result.multiplier({ name: dimension, factor: stated[0]!.factor, sentence }, `table ${table.index}, row "${row.cells[0]}"`);
+    }
+  }
+}
+
+/**
+ * True when every model priced both ways has `price` ≈ `factor` × `base` (the page rounds to the cent: within
+ * half a cent or 5%); otherwise a problem naming the first model that does not, and false.
+ */
+function agrees(result: ExtractionBuilder, factor: number, base: string, price: string, sentence: string): boolean {
+  for (const o of result.observations.filter((x) => x.price === price)) {
+    const b = result.observations.find(
+      (x) => x.model === o.model && x.price === base && x.effectiveFrom === o.effectiveFrom && x.effectiveUntil === o.effectiveUntil,
+    );
+    if (!b) continue;
+    const expected = b.usd * factor;
+    if (Math.abs(expected - o.usd) > Math.max(0.005, 0.05 * o.usd) + 1e-9) {
+      result.problem(
+        `${sentence} states ${factor}× ${base}, but ${o.model} ${price} is $${o.usd} and ${base} $${b.usd}: the multiplier is not recorded`,
+        "multipliers",
+      );
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Which named rule (extract/accounting.ts) a block of text that states dollars, under these headings, falls
+ * under when it is no model's price; undefined for anything else, which stays unread and is reported:
+ *
+ * - a worked example of a bill: under a heading that says "example", a calculation (`50,000 × $5 / 1,000,000`),
+ *   a total, or "Total cost: ~$37.00 per 10,000 tickets", "Processing cost: ~$0.003 per request";
+ * - the Claude Consumption Unit of the marketplaces ("$0.01 per CCU"): a billing unit's price;
+ * - a tool's or feature's fee: code execution containers, web searches, Managed Agents' session runtime.
+ */
+function ruleForOtherAmounts(text: string, headings: readonly string[]): PassRule | undefined {
+  const path = headings.join(" › ");
+  if (/\bexamples?\b/i.test(path) || /\d\s*×\s*\$|^\W*total\b|\b(?:total|processing|combined)\s+cost\b|\bcost\s+per\s+\w+:/i.test(text)) {
+    return "worked-example";
+  }
+  if (/\bCCUs?\b|\bConsumption Units?\b/.test(text)) return "not-a-model-price";
+  if (/\btools?\b|\bcode execution\b|\bweb search\b|\bsession runtime\b|\bmanaged agents\b/i.test(path)) return "tool-fees";
+  if (/\bper\s+(?:session-)?hour\b|\bper container\b|\bper 1,000 searches\b/i.test(text)) return "tool-fees";
+  return undefined;
+}
+
+/**
+ * Every block of text (paragraph, list item, table row) stating dollars outside the sections this source reads,
+ * passed over by its rule (see `ruleForOtherAmounts`). Blocks under a section this source reads (Model pricing,
+ * Batch processing, Fast mode, Long context) are never passed over: an amount there no price has is reported.
+ */
+function passOverOtherAmounts(result: ExtractionBuilder, $: CheerioAPI): void {
+  const headings: string[] = [];
+  // Docs callouts (`<Note>`, `<Tip>`) whose text markdown keeps as raw HTML hold no paragraph of their own.
+  $("h1,h2,h3,h4,h5,h6,p,li,tr,note,tip,warning,info,callout").each((_, el) => {
+    const tag = el.tagName.toLowerCase();
+    const text = cleanText($(el).text());
+    if (/^h[1-6]$/.test(tag)) {
+      const level = Number(tag[1]);
+      headings.length = level;
+      headings[level - 1] = text;
+      return;
+    }
+    if (amountsIn(text).length === 0) return;
+    const path = headings.filter((h) => h !== undefined && h !== "");
+    if (sectionOf(path.at(-1)) !== undefined) return;
+    const rule = ruleForOtherAmounts(text, path);
+    if (rule) result.passOver(rule, text);
+  });
 }
 
 /**
@@ -804,6 +946,11 @@ function readTextPage(result: ExtractionBuilder, text: string): void {
     }
     if (/^claude\b/i.test(line) && line.split(" ").length <= 4 && !/[[\]]/.test(line)) {
       const parsed = parseLabel(line);
+      if (parsed.kind === "models" && parsed.value.condition) {
+        result.problem(`the name "${line}" names a context length, which the 2024 text never did: its prices are not read`, where);
+        current = undefined;
+        return;
+      }
       if (parsed.kind === "models") {
         current = { ids: parsed.value.ids, label: line, line: n };
         return;

@@ -2,6 +2,7 @@ import { type Announcement, announcementIn, announcesPrices, datesIn } from "../
 import { contextConditionIn } from "../extract/context-conditions.ts";
 import { cleanText, loadDocument, markFootnotesInMarkup, type PageFormat, stripFrontMatter } from "../extract/document.ts";
 import { isNoPrice, parseMoneyCell, perMillionTokens } from "../extract/money.ts";
+import { multipliersIn } from "../extract/multipliers.ts";
 import { tokenDimensionIn } from "../extract/price-labels.ts";
 import { type PageTable, readTables } from "../extract/tables.ts";
 import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
@@ -29,6 +30,20 @@ import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts"
  * - `text`: a `|`-separated pseudo-table inside `**…**` (no leading pipes), where a merged cell is
  *   written once: a single price cell covers every model column, provided every price row of that
  *   table is written that way (otherwise a one-cell row is ambiguous and reported).
+ *
+ * - a reader view's copy (Firecrawl-like, late August 2026) that sets every row of the pipe table in bold one
+ *   by one (`**| PEAK | $0.44 | $1.32 | $0.44 |**`), `<br>` kept in the cells: the bold around a whole pipe
+ *   row is dropped and the table read as a pipe table.
+ *
+ * From late August 2026 the table has three model columns (deepseek-v4-flash, -pro, -flash-vision-exp) and
+ * every price label spans an OFF-PEAK and a PEAK row (`| 1M INPUT TOKENS (CACHE HIT) | OFF-PEAK | $0.007 |…`
+ * then `| PEAK | $0.014 |…`, the label dropped in markdown copies and inherited from the row above). Its
+ * "Concurrency Limit(3) | 2500 | 500 | 2500" row is no price. The footnote "Off-peak rates are half of the
+ * peak rates." is recorded as the multiplier `off_peak` 0.5 when the prices read agree with it (the prices
+ * are read either way; a multiplier announced for a later day is not recorded, it carries no date).
+ *
+ * Each price's evidence is its own quote: the header of its column, a label inherited from a merged cell
+ * above, then its row (`deepseek-v4-pro › 1M INPUT TOKENS (CACHE HIT) › | PEAK | $0.014 | $0.044 | $0.014 |`).
  *
  * A second table with the models as rows and prices per dimension as columns (`MODEL | | 1M INPUT
  * TOKENS (CACHE HIT) | …`, rows `deepseek-v4-flash | OFF-PEAK | …` then `PEAK | …` with the model cell
@@ -108,8 +123,13 @@ const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const DELIMITER_ROW = /^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$/;
 const THEMATIC_BREAK = /^ {0,3}([-*_])(?:\s*\1){2,}\s*$/;
 
+/** `**| MODEL | deepseek-v4-flash |**`: a reader view that set every row of a pipe table in bold, one by one. */
+const BOLD_PIPE_ROW = /^\s*\*\*\s*(\|.*\|)\s*\*\*\s*$/;
+
 function readMarkdownPage(body: string): Page {
-  const lines = stripFrontMatter(body).split(/\r?\n/);
+  const lines = stripFrontMatter(body)
+    .split(/\r?\n/)
+    .map((line) => line.replace(BOLD_PIPE_ROW, "$1"));
   const grids: Grid[] = [];
   const prose: string[] = [];
   let preface: string[] = [];
@@ -177,7 +197,7 @@ function readMarkdownPage(body: string): Page {
     }
     const tableLines = [block[d - 1]!, ...block.slice(d + 1, end)];
     const rows = tableLines
-      .map((l) => ({ cells: splitPipeRow(l), evidence: l.trim() }))
+      .map((l) => ({ cells: splitPipeRow(l), evidence: l.trim().replace(/<br\s*\/?>/gi, " ") }))
       .filter((r) => r.cells.some((c) => c !== ""));
     addGrid(kind, rows, context());
     if (end < block.length) addProse(block.slice(end).join(" "));
@@ -401,6 +421,8 @@ function readModelColumns(grid: Grid, targets: Target[], body: GridRow[], timing
   interface PriceRow {
     row: GridRow;
     label: string;
+    /** The labels the row's prices are read under, outermost first: "1M INPUT TOKENS (CACHE HIT)", "OFF-PEAK". */
+    labels: string[];
     dimension: Dimension;
     condition: Condition | undefined;
     prices: RowParts["prices"];
@@ -470,7 +492,8 @@ function readModelColumns(grid: Grid, targets: Target[], body: GridRow[], timing
     }
     prev = { dimension, dimText, condition, condText, outer };
     const label = [dimText, condText].filter(Boolean).join(" ");
-    priceRows.push({ row, label, dimension, condition, prices, ...(inherited ? { inherited } : {}) });
+    const path = (outer === "condition" ? [condText, dimText] : [dimText, condText]).filter((l): l is string => !!l);
+    priceRows.push({ row, label, labels: path, dimension, condition, prices, ...(inherited ? { inherited } : {}) });
   }
 
   if (priceRows.length === 0) {
@@ -490,7 +513,7 @@ function readModelColumns(grid: Grid, targets: Target[], body: GridRow[], timing
     seen.add(pr.dimension);
     for (const { target, text } of cells) {
       if (!target.model) continue;
-      observe(reading, target.model, pr.dimension, pr.condition, text, pr.row, timing, `${where}, ${target.name}`, pr.inherited);
+      observe(reading, target.model, pr.dimension, pr.condition, text, pr.row, target.name, timing, `${where}, ${target.name}`, pr.inherited);
     }
   }
   for (const d of REQUIRED_DIMENSIONS) {
@@ -547,7 +570,7 @@ function readModelRows(grid: Grid, targets: Target[], body: GridRow[], timing: A
     read++;
     for (const { target, text } of cells) {
       if (!target.dimension) continue;
-      observe(reading, model, target.dimension, condition, text, row, timing, `${where}, ${target.name}`, inherited);
+      observe(reading, model, target.dimension, condition, text, row, target.name, timing, `${where}, ${target.name}`, inherited);
     }
   }
   if (read === 0) {
@@ -604,6 +627,7 @@ function observe(
   condition: Condition | undefined,
   text: string,
   row: GridRow,
+  column: string,
   timing: Announcement,
   where: string,
   inherited?: string,
@@ -628,8 +652,10 @@ function observe(
     return;
   }
   const price = condition ? `${dimension}@${condition}` : dimension;
-  let evidence = row.evidence;
-  if (inherited) evidence = `(${inherited}: merged cell above) ${evidence}`;
+  // One quote per price: the header of its column, the label it inherits from a merged cell above (if any),
+  // then its row as written (a row holds several prices, so the row alone does not say which cell is which
+  // key). In the order the page shows them, so that a reader, or the screenshot step, finds them in turn.
+  let evidence = [column, ...(inherited ? [inherited] : []), row.evidence].join(" › ");
   if (timing.kind === "from") evidence = `${evidence} (announced: "${timing.sentence}")`;
   result.observe(
     {
@@ -642,6 +668,42 @@ function observe(
     },
     where,
   );
+}
+
+/**
+ * "(1) Off-peak rates are half of the peak rates." under the table: the off-peak discount as a multiplier, for
+ * every model. Stated only when the page reads current off-peak and peak prices and the sentence is not an
+ * announcement (the August 13 page announced it for a later day, and a multiplier carries no date); the
+ * prices are read anyway, and a sentence the prices contradict is reported instead of recorded.
+ */
+function readOffPeakMultiplier(page: Page, result: ExtractionBuilder): void {
+  const current = result.observations.filter((o) => o.effectiveFrom === undefined);
+  const pairs = current
+    .filter((o) => o.price.endsWith("@off_peak"))
+    .map((off) => ({ off, peak: current.find((o) => o.model === off.model && o.price === off.price.replace(/@off_peak$/, "@peak")) }))
+    .filter((p): p is { off: (typeof current)[number]; peak: (typeof current)[number] } => p.peak !== undefined);
+  if (pairs.length === 0) return;
+  // Sentences, split at a full stop or a footnote mark "(1)"; shortest first, for the HTML copy's prose also
+  // has the text of a whole block around the table, in which the sentence stands too.
+  const sentences = [...new Set(page.prose.flatMap((block) => block.split(/(?<=[.!?])\s+|\s(?=\(\d\)\s)/)))]
+    .map((raw) => cleanText(raw.replace(/^\(\d+\)\s*/, "")))
+    .filter((sentence) => sentence.length <= 300 && /\boff[\s-]?peak\b.*\bpeak\b/i.test(sentence))
+    .sort((a, b) => a.length - b.length);
+  for (const sentence of new Set(sentences)) {
+    if (announcesPrices(sentence) || datesIn(sentence).length > 0) continue;
+    const stated = multipliersIn(sentence).filter((m) => m.dimension === undefined);
+    if (stated.length !== 1) continue;
+    const factor = stated[0]!.factor;
+    const off = pairs.find((p) => Math.abs(p.peak.usd * factor - p.off.usd) > 1e-9);
+    if (off) {
+      result.problem(
+        `"${sentence}" says off-peak is ${factor}× peak, but ${off.off.model} ${off.off.price} is $${off.off.usd} and ${off.peak.price} $${off.peak.usd}: the multiplier is not recorded`,
+        "page, off-peak sentence",
+      );
+      continue;
+    }
+    result.multiplier({ name: "off_peak", factor, sentence }, "page, off-peak sentence");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -674,7 +736,9 @@ export const deepSeekPricingSource: PricingSource = {
   extract(body: string, format: PageFormat = "html") {
     return extractWith(SOURCE_ID, body, (result) => {
       const asMarkdown = format === "markdown" || looksLikeMarkdown(body);
-      readPage(asMarkdown ? readMarkdownPage(body) : readHtmlPage(body), result);
+      const page = asMarkdown ? readMarkdownPage(body) : readHtmlPage(body);
+      readPage(page, result);
+      if (!result.failed) readOffPeakMultiplier(page, result);
       endCurrentPricesAtAnnouncement(result);
     });
   },

@@ -436,9 +436,11 @@ describe("anthropic-pricing: drift", () => {
     const y = extract(body);
     expect(y.status).toBe("partial");
     expect(y.observations.filter((o) => o.price.startsWith("fast/"))).toEqual([]);
-    expect(y.problems).toEqual([
+    expect(y.problems.filter((p) => p.where !== "amount not accounted for")).toEqual([
       expect.objectContaining({ where: 'table 1 under "Fast mode pricing"', message: expect.stringMatching(/negative sentence/) }),
     ]);
+    // The table's amounts are then no price's: each is reported, none passed over.
+    expect(y.problems.filter((p) => p.where === "amount not accounted for").map((p) => p.message).join("\n")).toMatch(/\$60 \/ MTok/);
   });
 
   it("refuses a bot-challenge page with zero observations", () => {
@@ -511,5 +513,116 @@ describe("anthropic-pricing: CLI", () => {
     const printed = Extraction.parse(JSON.parse(stdout));
     expect(printed).toEqual(extract(page("2026-08-08")));
     expect(printed.status).toBe("ok");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+
+describe("anthropic-pricing: every dollar accounted for, multipliers as stated", () => {
+  const AUG_13 = readFileSync(path.join(FIXTURES, "platform-claude-docs-pricing__2026-08-13.md"), "utf8");
+  const PAGES: [string, string][] = [...Object.keys(SNAPSHOTS).map((day) => [day, page(day as Day)] as [string, string]), ["2026-08-13", AUG_13]];
+
+  it.each(PAGES)("%s: no amount unread, and none passed over that is a model price", (_day, body) => {
+    const x = extract(body);
+    expect(x.status).toBe("ok");
+    expect(x.accounting).toHaveLength(1);
+    const [a] = x.accounting!;
+    expect(a!.unread).toBe(0);
+    expect(a!.read + a!.passedOver.reduce((n, p) => n + p.amounts, 0)).toBe(a!.seen);
+    // Only the named rules for what is no model's price.
+    for (const p of a!.passedOver) expect(["worked-example", "tool-fees", "not-a-model-price"]).toContain(p.rule);
+  });
+
+  it("2026-08-13: the CCU price, a container hour, a session hour and the worked bills are passed over by name", () => {
+    const x = extract(AUG_13);
+    const rules = Object.fromEntries(x.accounting![0]!.passedOver.map((p) => [p.rule, p.amounts]));
+    // "$0.01 per CCU" three times under each marketplace (AWS, Foundry).
+    expect(AUG_13.match(/\$0\.01 per CCU/g)).toHaveLength(6);
+    expect(rules["not-a-model-price"]).toBe(6);
+    // "$0.05 USD per hour, per container" (code execution); "Session runtime | $0.08 per session-hour" is
+    // another value the page also prices a model at (Haiku 3.5's cache hits), so it counts as read.
+    expect(AUG_13).toContain("billed at **$0.05 USD per hour, per container**");
+    expect(rules["tool-fees"]).toBeGreaterThanOrEqual(1);
+    // "50,000 × $5 / 1,000,000 | $0.25", "**$0.705**", "Total cost: \~$37.00 per 10,000 tickets", …
+    expect(AUG_13).toContain("| Input tokens    | 50,000 × $5 / 1,000,000  | $0.25      |");
+    expect(rules["worked-example"]).toBeGreaterThanOrEqual(7);
+  });
+
+  it("a dollar amount in a section this source reads is never passed over: a new row there is reported", () => {
+    const body = AUG_13.replace(
+      "The Batch API allows asynchronous processing",
+      "Batch requests also carry a flat $0.77 per batch fee. The Batch API allows asynchronous processing",
+    );
+    const x = extract(body);
+    expect(x.status).toBe("partial");
+    expect(x.problems.map((p) => p.message).join("\n")).toMatch(/\$0\.77 per batch fee/);
+  });
+
+  it("2026-08-13: the batch discount and the prompt-caching table are multipliers, as the page words them", () => {
+    const x = extract(AUG_13);
+    expect(x.multipliers).toEqual([
+      { name: "cache_write_5m", factor: 1.25, sentence: "5-minute cache write | 1.25x base input price | Cache valid for 5 minutes" },
+      { name: "cache_write_1h", factor: 2, sentence: "1-hour cache write | 2x base input price | Cache valid for 1 hour" },
+      { name: "cached_input", factor: 0.1, sentence: "Cache read (hit) | 0.1x base input price | Same duration as the preceding write" },
+      {
+        name: "batch",
+        factor: 0.5,
+        sentence: "The Batch API allows asynchronous processing of large volumes of requests with a 50% discount on both input and output tokens.",
+      },
+    ]);
+    // They agree with the prices read from the tables, which stay read as prices (never derived).
+    expectPrices(x, "anthropic/claude-opus-5", { input: 5, cache_write_5m: 6.25, cache_write_1h: 10, cached_input: 0.5, "batch/input": 2.5 });
+  });
+
+  it("a multiplier the page's own prices contradict is reported, not recorded", () => {
+    const x = extract(AUG_13.replace("| 5-minute cache write | 1.25x base input price |", "| 5-minute cache write | 1.5x base input price  |"));
+    expect(x.status).toBe("partial");
+    expect(x.multipliers?.map((m) => m.name)).not.toContain("cache_write_5m");
+    expect(x.problems.map((p) => p.message).join("\n")).toMatch(/states 1\.5× input, but anthropic\/claude-\w+-[\w-]+ cache_write_5m is \$/);
+  });
+
+  it("2025-10-25 .. 2026-02-18: the batch discount only (their cache multipliers are worded 'N times', not read)", () => {
+    for (const day of ["2025-10-25", "2026-01-15", "2026-02-18"] as const) {
+      expect(extract(page(day)).multipliers?.map((m) => `${m.name} ${m.factor}`), day).toEqual(["batch 0.5"]);
+    }
+  });
+});
+
+describe("anthropic-pricing: a model row for one side of a context threshold (a variant of the 2026-08-13 page)", () => {
+  const AUG_13 = readFileSync(path.join(FIXTURES, "platform-claude-docs-pricing__2026-08-13.md"), "utf8");
+  const SONNET_5 = /^\| Claude Sonnet 5 +\| \$2 \/ MTok .*$/m;
+  /** The page's own Sonnet 5 row, relabelled, and a second row for prompts over the threshold. */
+  const split = (upTo: string, over: string) =>
+    AUG_13.replace(SONNET_5, (r) => {
+      const overRow = r.replace(/^\| Claude Sonnet 5 +\|.*$/, `| Claude Sonnet 5 ${over} | $4 / MTok | $5 / MTok | $8 / MTok | $0.40 / MTok | $15 / MTok |`);
+      return `${r.replace(/^\| Claude Sonnet 5 +\|/, `| Claude Sonnet 5 ${upTo} |`)}\n${overRow}`;
+    });
+
+  it("'(for prompts up to 100,000 tokens)' / '(for prompts over 100,000 tokens)': the plain keys and the @over_100k keys", () => {
+    const x = extract(split("(for prompts up to 100,000 tokens)", "(for prompts over 100,000 tokens)"));
+    expectPrices(x, "anthropic/claude-sonnet-5", row(2, 2.5, 4, 0.2, 10));
+    expectPrices(x, "anthropic/claude-sonnet-5", {
+      "input@over_100k": 4,
+      "cache_write_5m@over_100k": 5,
+      "cache_write_1h@over_100k": 8,
+      "cached_input@over_100k": 0.4,
+      "output@over_100k": 15,
+    });
+    expect(x.observations.find((o) => o.price === "input@over_100k")?.evidence).toContain("(for prompts over 100,000 tokens)");
+    expect(x.status).toBe("ok");
+  });
+
+  it("'(prompts > 200K tokens)' beside the plain row: @over_200k, the plain row unchanged", () => {
+    const x = extract(AUG_13.replace(SONNET_5, (r) => `${r}\n| Claude Sonnet 5 (prompts > 200K tokens) | $4 / MTok | $5 / MTok | $8 / MTok | $0.40 / MTok | $15 / MTok |`));
+    expectPrices(x, "anthropic/claude-sonnet-5", { input: 2, output: 10, "input@over_200k": 4, "output@over_200k": 15 });
+    expect(x.status).toBe("ok");
+  });
+
+  it("a label naming both sides at once is no condition the vocabulary reads: reported, not read as plain prices", () => {
+    const x = extract(AUG_13.replace(SONNET_5, (r) => `${r}\n| Claude Sonnet 5 (prompts over 200K and up to 1M tokens) | $4 / MTok | $5 / MTok | $8 / MTok | $0.40 / MTok | $15 / MTok |`));
+    expect(priceOf(x, "anthropic/claude-sonnet-5", "input")).toBe(2);
+    expect(x.observations.filter((o) => o.model === "anthropic/claude-sonnet-5" && unprefixed(o)).map((o) => o.usd)).toEqual([2, 2.5, 4, 0.2, 10]);
+    expect(x.status).toBe("partial");
+    expect(x.problems.map((p) => p.message).join("\n")).toMatch(/"Claude Sonnet 5 \(prompts over 200K and up to 1M tokens\)" names a context length/);
   });
 });

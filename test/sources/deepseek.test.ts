@@ -13,6 +13,17 @@ const AUG_13 = "api-docs-quick_start-pricing__2026-08-13.md";
 const HANDMADE_TABLE = "handmade-docusaurus-table.html";
 const HANDMADE_ANNOUNCED = "handmade-docusaurus-announced-peak.html";
 const HANDMADE_THIRD_LABEL = "handmade-third-label-column.md";
+/** The late-August page (three models, peak/off-peak rows under merged labels) in four renderings. */
+const AUG_21_HTML = "api-docs-quick_start-pricing__2026-08-21.est.html";
+const AUG_21_READER = "api-docs-quick_start-pricing__2026-08-21.est.reader.md";
+const AUG_23 = "api-docs-quick_start-pricing__2026-08-23.md";
+const AUG_27 = "api-docs-quick_start-pricing__2026-08-27.md";
+const LATE_AUGUST: [string, "html" | "markdown"][] = [
+  [AUG_21_HTML, "html"],
+  [AUG_21_READER, "markdown"],
+  [AUG_23, "markdown"],
+  [AUG_27, "markdown"],
+];
 
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
 
@@ -40,14 +51,46 @@ function prices(extraction: Extraction, from?: string): PriceMap {
   return map;
 }
 
+const DIMENSION_LABEL: Record<string, string> = {
+  cached_input: "1M INPUT TOKENS (CACHE HIT)",
+  input: "1M INPUT TOKENS (CACHE MISS)",
+  output: "1M OUTPUT TOKENS",
+};
+
+/**
+ * One quote per price: each observation's evidence names the header of its own column (the model, or in the
+ * table of models as rows, the price label) before its row, and says its peak/off-peak label and its amount.
+ */
 function expectEvidenceOnEveryObservation(extraction: Extraction): void {
   for (const o of extraction.observations) {
+    const what = `${o.model} ${o.price}`;
     expect(o.unit).toBe("1M tokens");
-    expect(o.evidence, `${o.model} ${o.price}`).toContain(`$${o.usd}`);
+    expect(o.evidence, what).toContain(`$${o.usd}`);
+    const [dimension, condition] = o.price.split("@");
+    const column = o.evidence!.split(" › ")[0]!;
+    expect([o.model.replace(/^deepseek\//, ""), DIMENSION_LABEL[dimension!]], what).toContain(column);
+    expect(o.evidence, what).toContain(DIMENSION_LABEL[dimension!]);
+    if (condition === "off_peak") expect(o.evidence, what).toContain("OFF-PEAK");
+    if (condition === "peak") expect(o.evidence, what).toMatch(/(?<!OFF-)PEAK/);
+    if (condition === undefined) expect(o.evidence, what).not.toMatch(/PEAK/);
   }
 }
 
+/** Every amount the page states is read (none passed over, none left unread). */
+function expectEveryAmountRead(extraction: Extraction): void {
+  expect(extraction.accounting).toHaveLength(1);
+  const [accounting] = extraction.accounting!;
+  expect(accounting!.unread).toBe(0);
+  expect(accounting!.passedOver).toEqual([]);
+  expect(accounting!.read).toBe(accounting!.seen);
+}
+
 const V32 = { cached_input: 0.028, input: 0.28, output: 0.42 };
+/** MANIFEST.md, checked by hand: the late-August page prices the vision model as deepseek-v4-flash. */
+const V4_LATE = (peak: PriceMap): PriceMap => ({
+  ...peak,
+  "deepseek/deepseek-v4-flash-vision-exp": peak["deepseek/deepseek-v4-flash"]!,
+});
 const V4_CURRENT: PriceMap = {
   "deepseek/deepseek-v4-flash": { cached_input: 0.0028, input: 0.14, output: 0.28 },
   "deepseek/deepseek-v4-pro": { cached_input: 0.003625, input: 0.435, output: 0.87 },
@@ -86,6 +129,7 @@ describe("deepseek-pricing: the source", () => {
     expect(readFileSync(path.join(FIXTURES, DEC_19)).length).toBe(1424);
     expect(readFileSync(path.join(FIXTURES, AUG_02)).length).toBe(2868);
     expect(readFileSync(path.join(FIXTURES, AUG_13)).length).toBe(2951);
+    expect(LATE_AUGUST.map(([name]) => readFileSync(path.join(FIXTURES, name)).length)).toEqual([23168, 3569, 3088, 2821]);
   });
 });
 
@@ -132,6 +176,52 @@ describe("deepseek-pricing: snapshots", () => {
     }
     expect(r.observations.find((o) => o.price === "output@peak")?.evidence).toContain("August 16, 2026");
     expectEvidenceOnEveryObservation(r);
+  });
+
+  it.each(LATE_AUGUST)("late August, %s: three models' peak and off-peak prices, each read from its own cell", (name, format) => {
+    const body = fixture(name);
+    const r = extract(body, format);
+    expect(r.status).toBe("ok");
+    expect(r.problems).toEqual([]);
+    expect(r.untracked).toEqual([]);
+    expect(prices(r)).toEqual(V4_LATE(V4_PEAK));
+    expect(r.observations).toHaveLength(18);
+    expect(r.observations.every((o) => o.effectiveFrom === undefined && o.effectiveUntil === undefined)).toBe(true);
+    // Checked against the page text: the row a price is quoted from is on the page, with its amount, in the
+    // column its model heads (the third, fourth or fifth amount of the row).
+    const MODELS = ["deepseek-v4-flash", "deepseek-v4-pro", "deepseek-v4-flash-vision-exp"];
+    for (const o of r.observations) {
+      const row = o.evidence!.split(" › ").at(-1)!;
+      if (format === "markdown") expect(body.replace(/<br>/g, " "), `${o.model} ${o.price}`).toContain(row);
+      const amounts = [...row.matchAll(/\$([\d.]+)/g)].map((m) => Number(m[1]));
+      expect(amounts[MODELS.indexOf(o.model.replace(/^deepseek\//, ""))], `${o.model} ${o.price}`).toBe(o.usd);
+    }
+    expectEvidenceOnEveryObservation(r);
+    // The Concurrency Limit row (2500 | 500 | 2500) is no price: nothing else is read, every dollar is.
+    expectEveryAmountRead(r);
+    expect(r.accounting![0]!.seen).toBe(18);
+  });
+
+  it.each(LATE_AUGUST)("late August, %s: 'Off-peak rates are half of the peak rates' is the off_peak multiplier 0.5", (name, format) => {
+    const r = extract(fixture(name), format);
+    expect(r.multipliers).toEqual([{ name: "off_peak", factor: 0.5, sentence: "Off-peak rates are half of the peak rates." }]);
+  });
+
+  it("an off-peak sentence the prices contradict is reported, not recorded (the prices are still read)", () => {
+    const body = mutate(fixture(AUG_27), "Off-peak rates are half of the peak rates.", "Off-peak rates are 25% off the peak rates.");
+    const r = extract(body, "markdown");
+    expect(r.status).toBe("partial");
+    expect(r.multipliers).toBeUndefined();
+    expect(r.problems.map((p) => p.message).join("\n")).toMatch(/says off-peak is 0\.75× peak, but deepseek\/deepseek-v4-flash cached_input@off_peak is \$0\.007/);
+    expect(prices(r)).toEqual(V4_LATE(V4_PEAK));
+  });
+
+  it("an off-peak rate announced for a later day (2026-08-13) is no multiplier: a multiplier carries no date", () => {
+    expect(extract(fixture(AUG_13), "markdown").multipliers).toBeUndefined();
+  });
+
+  it.each([DEC_19, AUG_02, AUG_13, HANDMADE_THIRD_LABEL])("%s: every amount the page states is read", (name) => {
+    expectEveryAmountRead(extract(fixture(name), "markdown"));
   });
 
   it("a markdown copy sent without a format (the source's own is html) is still read as markdown", () => {

@@ -151,12 +151,16 @@ describe("labels that name a tier, a context length, another unit or another dol
     expect(price(longContext, "deepseek/deepseek-v4-flash", "input")).toEqual([0.14]);
   });
 
-  it("Anthropic: a row for one side of a context threshold is reported; A$ is not USD; a 24h cache write is no `cache_write`", () => {
+  it("Anthropic: a row for one side of a context threshold is read under its condition; A$ is not USD; a 24h cache write is no `cache_write`", () => {
     const row = /^\| Claude Sonnet 5 +\| \$2 \/ MTok .*$/m;
     const over = "| Claude Sonnet 5 (prompts > 200K tokens) | $4 / MTok | $5 / MTok | $8 / MTok | $0.40 / MTok | $15 / MTok |";
     const split = anthropicPricingSource.extract(page(ANTHROPIC).replace(row, (r) => `${over}\n${r}`), "markdown");
     expect(price(split, "anthropic/claude-sonnet-5", "input")).toEqual([2]);
-    expect(problems(split)).toMatch(/names a context length/);
+    expect(price(split, "anthropic/claude-sonnet-5", "input@over_200k")).toEqual([4]);
+    // A context length the shared vocabulary reads no one side of is still reported, never read as plain prices.
+    const both = anthropicPricingSource.extract(page(ANTHROPIC).replace(row, (r) => `${over.replace("> 200K", "over 200K and up to 1M")}\n${r}`), "markdown");
+    expect(price(both, "anthropic/claude-sonnet-5", "input")).toEqual([2]);
+    expect(problems(both)).toMatch(/names a context length/);
 
     const dollars = anthropicPricingSource.extract(page(ANTHROPIC).replace(row, (r) => r.replaceAll("$", "A$")), "markdown");
     expect(price(dollars, "anthropic/claude-sonnet-5", "input")).toEqual([]);
