@@ -8,7 +8,7 @@ import { z } from "zod";
  *   input@over_200k           standard tier, prompts over 200k tokens
  *   fast/input@over_200k      both
  *   image:low:1024x1024       one generated image of that quality and size
- *   image:2k                  one generated image at that resolution (1k, 2k, 4k), where the page names no size
+ *   image:2k                  one generated image at that resolution (0_5k for 0.5K, 1k, 2k, 4k), where the page names no size
  *   video_per_second:720p     one second of generated video at 720p
  *   audio_input_per_minute    one minute of audio in (realtime, live)
  *   transcription_per_hour    one hour of audio transcribed
@@ -59,7 +59,7 @@ const VARIANT_RE = `[a-z0-9][a-z0-9_]*`;
 const TIER_RE = `(?:(${TIERS.join("|")})/)?`;
 const DIMENSION_RE =
   `(${TOKEN_DIMENSIONS.join("|")}` +
-  `|image(?::[a-z][a-z0-9_]*:[1-9][0-9]*x[1-9][0-9]*|:[1-9][0-9]*k)?` +
+  `|image(?::[a-z][a-z0-9_]*:[1-9][0-9]*x[1-9][0-9]*|:[0-9]+(?:_[0-9]+)?k)?` +
   `|[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*_per_(?:${Object.keys(PER_UNIT_SUFFIXES).join("|")})(?::${VARIANT_RE})?)`;
 const CONDITION_RE = `(?:@([a-z][a-z0-9_]*))?`;
 export const PRICE_KEY_PATTERN = `^${TIER_RE}${DIMENSION_RE}${CONDITION_RE}$`;
