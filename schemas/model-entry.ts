@@ -131,11 +131,17 @@ export const ModelEntry = z
     contextWindow: z
       .int()
       .nonnegative()
-      .describe("Context window in tokens. 0 means not applicable (image models, by site convention)."),
+      .optional()
+      .describe(
+        "Context window in tokens. 0 means not applicable (image models, by site convention); absent when no page or public catalog states it yet (never guessed).",
+      ),
     maxOutput: z
       .int()
       .nonnegative()
-      .describe("Maximum output in tokens. 0 means not applicable (image models, by site convention)."),
+      .optional()
+      .describe(
+        "Maximum output in tokens. 0 means not applicable (image models, by site convention); absent when no page or public catalog states it yet (never guessed).",
+      ),
     releaseDate: IsoDate,
     releaseDateApproximate: z
       .boolean()

@@ -118,6 +118,7 @@ export function perUnitText(unit: Unit): string {
 }
 
 const QUALITY_ORDER = ["low", "standard", "medium", "high", "hd"];
+const NUMERIC_NAMES = new Intl.Collator("en", { numeric: true });
 
 /**
  * Canonical order of price keys in a catalog file: standard tier first, then batch, flex, priority, fast;
@@ -166,7 +167,8 @@ function compareImageDimensions(a: string, b: string): number {
   // Dimensions per second, minute, … (and image variants): by name, which keeps `video_per_second:720p`
   // beside `video_per_second:1080p` and a dimension's variants after its plain form.
   if (!a.startsWith("image:") || !b.startsWith("image:") || a.split(":").length !== 3 || b.split(":").length !== 3) {
-    return a < b ? -1 : a > b ? 1 : 0;
+    // Numbers in names compare as numbers: video_per_second:720p before :1080p, image:2k before image:4k.
+    return NUMERIC_NAMES.compare(a, b);
   }
   const [, qa = "", sa = ""] = a.split(":");
   const [, qb = "", sb = ""] = b.split(":");

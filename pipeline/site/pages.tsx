@@ -493,7 +493,7 @@ function Sources({ model, entry }: { model: SiteModel; entry: ModelEntry }) {
 export function modelPage(model: SiteModel, view: EntryView): string {
   const entry = view.entry;
   const pages = pagesOf(entry, model.input.sources);
-  const na = (n: number) => (n === 0 ? "not applicable" : `${n.toLocaleString("en-US")} tokens`);
+  const na = (n: number | undefined) => (n === undefined ? "not stated by any source yet" : n === 0 ? "not applicable" : `${n.toLocaleString("en-US")} tokens`);
   return document(
     `${entry.name} — prices and freshness`,
     "../../",
