@@ -120,6 +120,14 @@ export function perUnitText(unit: Unit): string {
 const QUALITY_ORDER = ["low", "standard", "medium", "high", "hd"];
 const NUMERIC_NAMES = new Intl.Collator("en", { numeric: true });
 
+/** `720p` → 720; `4k` (3840 wide) → 2160, `2k` → 1080, `0_5k` → 270: a variant that names a resolution, in lines. */
+function resolutionLines(variant: string): number | undefined {
+  const p = /^(\d+)p$/.exec(variant);
+  if (p) return Number(p[1]);
+  const k = /^(\d+)(?:_(\d+))?k$/.exec(variant);
+  return k ? Number(`${k[1]}.${k[2] ?? 0}`) * 540 : undefined;
+}
+
 /**
  * Canonical order of price keys in a catalog file: standard tier first, then batch, flex, priority, fast;
  * within a tier by dimension as listed above (per-image keys by quality, then size); then the default
@@ -167,7 +175,14 @@ function compareImageDimensions(a: string, b: string): number {
   // Dimensions per second, minute, … (and image variants): by name, which keeps `video_per_second:720p`
   // beside `video_per_second:1080p` and a dimension's variants after its plain form.
   if (!a.startsWith("image:") || !b.startsWith("image:") || a.split(":").length !== 3 || b.split(":").length !== 3) {
-    // Numbers in names compare as numbers: video_per_second:720p before :1080p, image:2k before image:4k.
+    // Resolutions by size (720p, 1080p, 4k), other numbers in names as numbers.
+    const [ba = "", va = ""] = a.split(":");
+    const [bb = "", vb = ""] = b.split(":");
+    if (ba === bb) {
+      const ra = resolutionLines(va);
+      const rb = resolutionLines(vb);
+      if (ra !== undefined && rb !== undefined && ra !== rb) return ra - rb;
+    }
     return NUMERIC_NAMES.compare(a, b);
   }
   const [, qa = "", sa = ""] = a.split(":");

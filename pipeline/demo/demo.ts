@@ -11,6 +11,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } fr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { runPipeline } from "../run/run.ts";
+import { buildSite } from "../site/build.ts";
 import { startGitHubServer } from "./github-server.ts";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -29,8 +30,8 @@ export const DEMO_PAGES: Record<string, string> = {
   "openai-models/gpt-image-1.5.md": "test/fixtures/openai/models/gpt-image-1.5__2026-08-19.md",
   "openai-models/gpt-transcribe.md": "test/fixtures/openai/models/gpt-transcribe__2026-08.est.md",
   "anthropic-pricing.md": "test/fixtures/anthropic/platform-claude-docs-pricing__2026-08-13.md",
-  "gemini-pricing.html": "test/fixtures/google/ai-google-dev-gemini-api-pricing__2026-08-13.html",
-  "deepseek-pricing.html": "test/fixtures/deepseek/api-docs-quick_start-pricing__2026-08-13.html",
+  "gemini-pricing.html": "test/fixtures/google/ai-google-dev-gemini-api-pricing__2026-08-25.html",
+  "deepseek-pricing.html": "test/fixtures/deepseek/api-docs-quick_start-pricing__2026-08-21.est.html",
   "xai-pricing.md": "test/fixtures/xai/docs-x-ai-developers-pricing__2026-08-13.md",
   // Since about 2026-10-07 the source starts from the docs pricing page (mistral.ai/pricing/api redirects there).
   "mistral-pricing/pricing.html": "test/fixtures/mistral/docs-mistral-ai-inference-pricing__2026-08-17.est.excerpt.html",
@@ -61,8 +62,8 @@ export function writeDemoPages(dir: string, pages: Record<string, string> = DEMO
   writeFileSync(path.join(dir, "captures.json"), `${JSON.stringify(captures, null, 2)}\n`);
 }
 
-/** The day the demo pretends to run on: after the newest page's capture. */
-export const DEMO_DATE = "2026-08-23";
+/** The day the demo pretends to run on: after the newest page's capture, and after Mistral's move to its docs (about 2026-10-07). */
+export const DEMO_DATE = "2026-10-10";
 
 const TOKEN = "demo-token-not-a-secret";
 const OWNER = "catalog-freshness";
@@ -115,6 +116,10 @@ export async function demo(options: { keep?: boolean; print?: (line: string) => 
       out: print,
       log: (line) => print(`  · ${line}`),
     });
+
+    // The freshness site, built from the catalog as the run left it and the run's report and evidence.
+    const site = await buildSite({ catalogDir: path.join(work, "catalog"), runDir: path.join(root, "run"), outDir: path.join(root, "site"), asOf: DEMO_DATE });
+    print(site.url ? `\nsite: open ${site.url}` : `\nsite not built: ${site.problems.join("; ")}`);
 
     print("\n=== what landed on origin/main ===");
     print(git(["log", "--format=%h %s", "-3", "main"], bare).trimEnd());

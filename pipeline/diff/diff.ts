@@ -315,13 +315,15 @@ function diffEntry(entry: ModelEntry, observed: readonly Seen[], ctx: EntryConte
   const later = (entry.scheduledPrices ?? []).filter((s) => s.from > runDate);
   for (const o of upcoming) {
     if (later.some((s) => s.price === o.price && s.from === o.effectiveFrom && sameMoney(s.usd, o.usd))) continue;
+    // Compared with the price the page says holds until then (which may itself be a change in this run).
+    const current = seen.get(o.price)?.usd ?? entry.prices[o.price]?.usd;
     scheduled.push({
       kind: "announce",
       price: o.price,
       unit: o.unit,
       usd: o.usd,
       effectiveFrom: o.effectiveFrom!,
-      ...(entry.prices[o.price] ? { current: entry.prices[o.price]!.usd } : {}),
+      ...(current !== undefined ? { current } : {}),
       ...shownBy(o),
     });
   }
@@ -429,7 +431,10 @@ function diffMultipliers(entry: ModelEntry, ctx: EntryContext): MultiplierChange
   return out;
 }
 
-/** Whether `fresh` is a new form of the retired key `old`: same tier and dimension, another condition (or another size of the same image quality). */
+/**
+ * Whether `fresh` is a new form of the retired key `old`: same tier and dimension, another condition (or another size
+ * of the same image quality, or a variant of the same price per unit).
+ */
 function replaces(fresh: string, old: string): boolean {
   const a = parsePriceKey(fresh);
   const b = parsePriceKey(old);
@@ -437,6 +442,9 @@ function replaces(fresh: string, old: string): boolean {
   if (a.dimension.startsWith("image:") && b.dimension.startsWith("image:")) {
     return a.dimension.split(":")[1] === b.dimension.split(":")[1] && a.condition === b.condition;
   }
+  // A price per unit split by variant: `video_per_second` → `video_per_second:720p`, `:1080p`, `:4k`.
+  const base = (d: string) => d.split(":")[0];
+  if (/_per_/.test(a.dimension) && base(a.dimension) === base(b.dimension) && a.dimension !== b.dimension) return a.condition === b.condition;
   return a.dimension === b.dimension && a.condition !== b.condition;
 }
 

@@ -1,7 +1,11 @@
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { simpleGit, type SimpleGit } from "simple-git";
+
+const run = promisify(execFile);
 
 const BOT_NAME = "catalog-freshness[bot]";
 const BOT_EMAIL = "catalog-freshness@users.noreply.github.com";
@@ -110,18 +114,24 @@ export class CatalogRepo {
    */
   async addFilesToBranch(branch: string, files: readonly { path: string; from: string }[], message: string): Promise<string> {
     const index = path.join(await mkdtemp(path.join(tmpdir(), "catalog-freshness-index-")), "index");
-    // Its own instance: simple-git's env() changes the instance it is called on.
-    const git = simpleGit({ baseDir: this.dir, config: this.config }).env({ ...process.env, GIT_INDEX_FILE: index });
+    // Plumbing with a temporary index: plain git processes, since simple-git refuses a custom environment that
+    // carries an editor or pager variable (as a CI job's may).
+    const env = { ...process.env, GIT_INDEX_FILE: index };
+    const git = async (args: string[]) =>
+      (await run("git", ["-C", this.dir, ...this.config.flatMap((c) => ["-c", c]), ...args], { env, maxBuffer: 64 * 1024 * 1024 })).stdout.trim();
     try {
       for (let attempt = 1; ; attempt++) {
         const parent = (await this.remoteHas(branch)) ? await this.fetchedHead(branch) : undefined;
-        await git.raw(parent ? ["read-tree", parent] : ["read-tree", "--empty"]);
+        await git(parent ? ["read-tree", parent] : ["read-tree", "--empty"]);
+        const before = parent ? await git(["write-tree"]) : undefined;
         for (const f of files) {
-          const blob = (await git.raw(["hash-object", "-w", "--", f.from])).trim();
-          await git.raw(["update-index", "--add", "--cacheinfo", `100644,${blob},${f.path}`]);
+          const blob = await git(["hash-object", "-w", "--", f.from]);
+          await git(["update-index", "--add", "--cacheinfo", `100644,${blob},${f.path}`]);
         }
-        const tree = (await git.raw(["write-tree"])).trim();
-        const commit = (await git.raw(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message])).trim();
+        const tree = await git(["write-tree"]);
+        // Every file already there (named by content): the branch's tip serves them, no new commit.
+        if (parent && tree === before) return parent;
+        const commit = await git(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message]);
         try {
           await this.git.push(["origin", `${commit}:refs/heads/${branch}`]);
           return commit;
