@@ -94,8 +94,12 @@ export async function captureEvidence(sources: readonly SourceToEvidence[], opti
 }
 
 /** The line under a pictured table's heading: which page, fetched when, which bytes. */
-export function provenanceOf(source: string, page: Pick<FetchedPage, "url" | "fetchedAt" | "sha256">): string {
-  return `${source} · ${page.url} · captured ${page.fetchedAt} · sha256 ${page.sha256.slice(0, 12)}…`;
+export function provenanceOf(source: string, page: Pick<FetchedPage, "url" | "fetchedAt" | "sha256" | "replayed">): string {
+  // A replayed page was not captured now: say so, and when it was captured, where anything says.
+  const when = page.replayed
+    ? `replayed from a saved copy${page.replayed.capturedAt ? ` captured ${page.replayed.capturedAt}` : " (capture time unknown)"}`
+    : `captured ${page.fetchedAt}`;
+  return `${source} · ${page.url} · ${when} · sha256 ${page.sha256.slice(0, 12)}…`;
 }
 
 async function writeChart(
