@@ -129,7 +129,17 @@ export async function demo(options: { keep?: boolean; print?: (line: string) => 
       print(git(["diff", "--stat", `main...${pr.head.ref}`], bare).trimEnd());
       print(`\n${pr.body ?? ""}`);
     }
-    const violations = server.violations.length + server.responseViolations.length;
+    // The pictures the PR bodies show inline must be there for a reviewer: each link is asked of the local forge.
+    const images = server.state.pulls.flatMap((pr) => [...(pr.body ?? "").matchAll(/!\[[^\]]*\]\((https?:\/\/[^)\s]+)\)/g)].map((m) => m[1]!));
+    const broken: string[] = [];
+    for (const url of images) {
+      const res = await fetch(url).catch(() => undefined);
+      if (!res?.ok || !/^image\//.test(res.headers.get("content-type") ?? "")) broken.push(url);
+      await res?.arrayBuffer().catch(() => undefined);
+    }
+    print(`\n${images.length - broken.length} of ${images.length} evidence image(s) in the pull requests resolve on the local forge`);
+    for (const url of broken) print(`  not served: ${url}`);
+    const violations = server.violations.length + server.responseViolations.length + broken.length;
     if (violations > 0) print(`\n${violations} request(s) did not match GitHub's OpenAPI description`);
     print(report.exitCode === 0 && violations === 0 ? "demo finished: every source read, verification pushed, pull request opened" : "demo finished with problems (see above)");
     return report.exitCode === 0 && violations === 0 && server.state.pulls.length > 0 ? 0 : 1;
