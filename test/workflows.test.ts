@@ -559,9 +559,24 @@ describe("nightly.yml", () => {
     expect(concurrency["cancel-in-progress"]).toBe("false");
   });
 
-  it("asks for no permissions beyond pushing branches, opening PRs and reading the Pages settings", () => {
+  it("asks for no permissions beyond pushing branches, opening PRs, the failure issue and reading the Pages settings", () => {
     const permissions = map(job.permissions ?? wf.doc.permissions, "permissions");
-    expect(permissions).toEqual({ contents: "write", "pull-requests": "write", pages: "read" });
+    expect(permissions).toEqual({ contents: "write", "pull-requests": "write", issues: "write", pages: "read" });
+  });
+
+  it("pushes and calls the API with a GitHub App's token or a fine-grained token when set, else GITHUB_TOKEN, the same one everywhere", () => {
+    const token = "${{ steps.app-token.outputs.token || secrets.CATALOG_FRESHNESS_TOKEN || github.token }}";
+    const app = only(uses(wf, "actions/create-github-app-token"), "app token step");
+    expect(app.if).toMatch(/env\.APP_ID != ''/);
+    expect(map(job.env, "job env").APP_ID).toBe("${{ secrets.CATALOG_FRESHNESS_APP_ID }}");
+    expect(only(uses(wf, "actions/checkout"), "checkout step").with.token).toBe(token);
+    expect(runStep.env.GITHUB_TOKEN).toBe(token);
+    const announce = only(runs(wf, /catalog -- announce --run-dir "\$RUN_DIR"/), "announce step");
+    expect(announce.env.GITHUB_TOKEN).toBe(token);
+    expect(announce.if).toMatch(/always\(\)/);
+    expect(announce.if).toMatch(/inputs\.dry_run != true/);
+    expect(pos(announce)).toBeGreaterThan(pos(runStep));
+    expect(pos(app)).toBeLessThan(pos(runStep));
   });
 
   it("checks out the full history and sets up Node 22 with the npm cache", () => {
@@ -594,7 +609,7 @@ describe("nightly.yml", () => {
       DRY_RUN: "${{ inputs.dry_run }}",
       VERIFIED_TO: "${{ inputs.verified_to }}",
     });
-    expect(runStep.env.GITHUB_TOKEN).toMatch(/^\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/);
+    expect(runStep.env.GITHUB_TOKEN).toMatch(/^\$\{\{.*\bgithub\.token\s*\}\}$/);
     expect(runStep.run).toMatch(/--run-dir "\$RUN_DIR"/);
   });
 
