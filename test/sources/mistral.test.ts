@@ -110,8 +110,8 @@ describe("price cards, mistral.ai/pricing/api 2026-08-17", () => {
       { message: `the attribute gives $0.15 but the card shows "$0.16"`, where: `card "mistral small 4", row "Input (/M tokens)"` },
       // and the $0.16 it shows is read into no price: every dollar is accounted for.
       {
-        message: `an amount the page states is read into no price and passed over by no rule: "…ultimodal Lightweight Input (/M tokens) $0.16 Output (/M tokens) $0.6 mistral-small-l…"`,
-        where: "amount not accounted for",
+        message: "$0.16 is read into no price and passed over by no rule",
+        where: `"…ultimodal Lightweight Input (/M tokens) $0.16 Output (/M tokens) $0.6 mistral-small-l…"`,
       },
     ]);
     expect(pricesOf(y)["mistral/mistral-small-latest"]).toEqual({ output: 0.6 });
@@ -124,8 +124,8 @@ describe("price cards, mistral.ai/pricing/api 2026-08-17", () => {
     expect(y.problems).toEqual([
       { message: "the price is in eur, not US dollars", where: `card "mistral large 3", row "Input (/M tokens)"` },
       {
-        message: `an amount the page states is read into no price and passed over by no rule: "…xt-to-text Multimodal Input (/M tokens) $0.5 Output (/M tokens) $1.5 mistral-large-l…"`,
-        where: "amount not accounted for",
+        message: "$0.5 is read into no price and passed over by no rule",
+        where: `"…xt-to-text Multimodal Input (/M tokens) $0.5 Output (/M tokens) $1.5 mistral-large-l…"`,
       },
     ]);
 
@@ -134,8 +134,8 @@ describe("price cards, mistral.ai/pricing/api 2026-08-17", () => {
     expect(z.problems).toEqual([
       { message: "only a EUR figure (€0.26) is given, no USD one", where: `card "codestral", row "Input (/M tokens)"` },
       {
-        message: `an amount the page states is read into no price and passed over by no rule: "…. Coding Text-to-text Input (/M tokens) $0.3 Output (/M tokens) $0.9 codestral-lates…"`,
-        where: "amount not accounted for",
+        message: "$0.3 is read into no price and passed over by no rule",
+        where: `"…. Coding Text-to-text Input (/M tokens) $0.3 Output (/M tokens) $0.9 codestral-lates…"`,
       },
     ]);
     expect(pricesOf(z)["mistral/codestral-latest"]).toEqual({ output: 0.9 });

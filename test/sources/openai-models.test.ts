@@ -135,7 +135,7 @@ describe("openai-models: every saved model page", () => {
     // (a markdown link's target is text in the markdown, not in the HTML).
     const unwrapped = (x: Extraction) => ({
       ...x,
-      problems: x.problems.map((p) => (p.where === "amount not accounted for" ? { ...p, message: p.message.replace(/: ".*"$/, "") } : p)),
+      problems: x.problems.map((p) => (/passed over by no rule$/.test(p.message) ? { ...p, where: "(the words around it)" } : p)),
     });
     expect(unwrapped(openAiModelPagesSource.extract(html, "html"))).toEqual(unwrapped(extract(page(file))));
   });
@@ -381,7 +381,7 @@ describe("openai-models: pages changed by hand yield problems, never a misattrib
     const perMinute = read(edit(mini(), "| Input | $2 | 1M tokens |", "| Input | $2 | minute |"));
     expect(perMinute.status).toBe("partial");
     expect(perMinute.observations.some((o) => o.price === "input")).toBe(false);
-    expect(perMinute.problems.map((p) => p.message)).toEqual([expect.stringMatching(/read into no price and passed over by no rule: ".*\$2 \| minute/)]);
+    expect(perMinute.problems.map((p) => `${p.message} ${p.where}`)).toEqual([expect.stringMatching(/read into no price and passed over by no rule ".*\$2 \| minute/)]);
   });
 
   it("per 1K tokens is scaled to per 1M; Free is not $0", () => {
@@ -493,9 +493,9 @@ describe("openai-models: pages changed by hand yield problems, never a misattrib
     expect(withModel.observations.some((o) => o.price.startsWith("image:"))).toBe(false);
     expect(withModel.problems[0]?.message).toMatch(/columns other than Quality and sizes/);
     // Its amounts are then reported one by one: none is given to the page's model.
-    expect(withModel.problems.slice(1).every((p) => /^amounts? not accounted for$/.test(p.where))).toBe(true);
+    expect(withModel.problems.slice(1).every((p) => /passed over by no rule$/.test(p.message))).toBe(true);
     expect(withModel.problems.length).toBeGreaterThan(1);
-    expect(noUnit.problems.every((p) => /states no unit/.test(p.message) || /^amounts? not accounted for$/.test(p.where))).toBe(true);
+    expect(noUnit.problems.every((p) => /states no unit/.test(p.message) || /passed over by no rule$/.test(p.message))).toBe(true);
   });
 
   it("a page of prices written as prose (a catalog profile) is not a page that states no price", () => {

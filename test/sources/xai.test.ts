@@ -164,7 +164,7 @@ describe("xai-pricing: docs.x.ai/developers/pricing.md (2026-08-13)", () => {
     for (const m of batch) expect(m).toMatchObject({ factor: 0.8, sentence: "20% off standard rates" });
     const priority = x.multipliers!.filter((m) => m.name === "priority");
     expect(new Set(priority.map((m) => m.model))).toEqual(new Set(Object.keys(TEXT_PRICES)));
-    for (const m of priority) expect(m).toMatchObject({ factor: 2, sentence: "Priority: 2x standard rates" });
+    for (const m of priority) expect(m).toMatchObject({ factor: 2, sentence: "Priority requests are billed at a 2x premium over standard rates." });
     // "Image and video generation ... are billed at standard rates": no multiplier for them, and none other.
     expect(x.multipliers!.filter((m) => /imagine|voice/.test(m.model ?? ""))).toEqual([]);
     expect(x.multipliers).toHaveLength(batch.length + priority.length);
