@@ -154,7 +154,8 @@ export function renderPullRequest(
     for (const d of shown.length > 0 ? shown : page.documents) lines.push(`- Source: ${d.url} (${capturedText(d)} · sha256 \`${d.sha256}\`)`);
     if (shown.length > 0 && shown.length < page.documents.length) lines.push(`- Also read in this run: ${page.documents.length - shown.length} other document(s) of ${diff.source}`);
   } else {
-    lines.push(`- Source: ${page.url}`, `- ${capturedText(page).replace(/^c/, "C")} · sha256 \`${page.sha256}\``);
+    const when = page.replayed ? capturedText(page).replace(/^r/, "R") : `Captured: ${page.fetchedAt}`;
+    lines.push(`- Source: ${page.url}`, `- ${when} · sha256 \`${page.sha256}\``);
   }
   lines.push(...accountingLines(page.accounting, page.documents));
   // Everything that differs from run to run stays on this one line (publish.ts ignores it when comparing bodies).

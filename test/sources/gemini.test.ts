@@ -625,7 +625,7 @@ describe("drift in the devsite HTML", () => {
     expect(pricesOf(r, "gemini-3.1-flash-tts-preview")).toEqual(pricesOf(clean, "gemini-3.1-flash-tts-preview"));
     // The amounts of the refused tables are then read into no price: the accounting says so too.
     expect(r.problems.some((p) => /passed over by no rule$/.test(p.message))).toBe(true);
-    expect(r.problems.map((p) => p.where).filter((w, i) => !/passed over by no rule$/.test(r.problems[i]!.message))).toEqual([
+    expect(r.problems.map((p) => p.where).filter((_, i) => !/passed over by no rule$/.test(r.problems[i]!.message))).toEqual([
       "## Gemini 3.1 Flash TTS Preview › ### Standard",
       "## Gemini 3.1 Flash TTS Preview › ### Batch",
       "## Gemini 3.1 Flash TTS Preview › ### Flex",
