@@ -111,6 +111,7 @@ async function addUnlocked(modelId: string, source: PricingSource, flags: AddFla
   await writeFile(target, serializeEntry(draft), { flag: "wx" });
   io.out(`wrote ${target}: draft of ${modelId} with the ${seen.prices.length} price(s) seen on the page, lastVerified ${draft.lastVerified}`);
   io.out(`fill in: ${FIELDS_TO_FILL.join(", ")}`);
+  io.out("(contextWindow and maxOutput may stay out while no page or public catalog states them: never guess them)");
   io.out("until then `validate` fails and `run` refuses the catalog: fill these in, then run: npm run catalog -- validate");
   return 0;
 }

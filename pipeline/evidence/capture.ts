@@ -136,9 +136,18 @@ async function screenshotRows(
   options: CaptureOptions,
 ): Promise<void> {
   const { proposals, entry } = input;
-  // Pictured: changed prices and new keys (a new key is a claim about the page like any other). The rows are
-  // grouped by table, so many new keys make one picture per table, not one per key.
-  const shown = [...proposals.changes, ...proposals.added];
+  // Pictured: changed prices, and the new keys that took a retired key's place (a new shape). Other new keys are
+  // quoted in the PR, and a line says they are not pictured: a page with many new keys (a new tier) would cost a
+  // render per model and bury the change in pictures.
+  const replacing = new Set(proposals.retired.flatMap((r) => r.replacedBy));
+  const shown = [...proposals.changes, ...proposals.added.filter((a) => replacing.has(a.price))];
+  const pictured = new Set(shown.map((c) => c.evidence));
+  const quotedOnly = proposals.added.filter((a) => !replacing.has(a.price) && !(a.evidence && pictured.has(a.evidence)));
+  if (quotedOnly.length > 0) {
+    evidence.notShown.push({
+      reason: `new price(s) ${quotedOnly.map((a) => a.price).join(", ")} are quoted above with their rows, not pictured (only changed prices and a new shape are)`,
+    });
+  }
   if (shown.some((c) => !c.evidence)) evidence.notShown.push({ reason: "the source recorded no page row for some of these prices" });
   // Rows by page, then by their text; a row's price keys say which tier's table (Batch, Flex…) it belongs to.
   const byPage = new Map<StoredPage, Map<string, Set<string>>>();

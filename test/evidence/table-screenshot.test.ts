@@ -56,28 +56,30 @@ describe("screenshots of the price table a changed price came from", () => {
   it("pictures OpenAI's image table alone, the gpt-image-1-mini rows highlighted, and saves it with the run", async () => {
     const captured = await captureEvidence([source], { runDir, runDate: RUN_DATE, entries, log: () => {} });
     const [evidence] = captured.get("openai-pricing")!;
-    expect(evidence).toMatchObject({
+    expect(evidence).toEqual({
       model: "openai/gpt-image-1-mini",
-      notShown: [],
+      screenshots: [
+        {
+          file: "evidence/openai-pricing/gpt-image-1-mini.png",
+          rows: ["GPT Image 1 Mini | Low | $0.005 | $0.006 | $0.006", "Medium | $0.011 | $0.015 | $0.015", "High | $0.036 | $0.052 | $0.052"],
+        },
+      ],
+      // The token prices this page adds are quoted in the PR, and said not to be pictured.
+      notShown: [
+        {
+          reason:
+            "new price(s) input, cached_input, image_input, image_cached_input, image_output are quoted above with their rows, not pictured (only changed prices and a new shape are)",
+        },
+      ],
       chart: "evidence/openai-pricing/gpt-image-1-mini-history.svg",
     });
-    // One picture per table, in the page's order: the two token tables of the new keys this page adds, then the
-    // image table of the changed prices.
-    expect(evidence!.screenshots).toEqual([
-      { file: "evidence/openai-pricing/gpt-image-1-mini.png", rows: ["gpt-image-1-mini | $2.00 | $0.20 | -"] },
-      { file: "evidence/openai-pricing/gpt-image-1-mini.table-2.png", rows: ["gpt-image-1-mini | $2.50 | $0.25 | $8.00"] },
-      {
-        file: "evidence/openai-pricing/gpt-image-1-mini.table-3.png",
-        rows: ["GPT Image 1 Mini | Low | $0.005 | $0.006 | $0.006", "Medium | $0.011 | $0.015 | $0.015", "High | $0.036 | $0.052 | $0.052"],
-      },
-    ]);
-    const png = await readFile(path.join(runDir, evidence!.screenshots[2]!.file));
+    const png = await readFile(path.join(runDir, evidence!.screenshots[0]!.file));
     expect(png.length).toBeGreaterThan(5_000);
     expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
 
     // The same page and rows, measured in the render the picture is taken from: the PNG is the table's box,
     // a small part of the page, and the highlighted rows are the three the prices came from.
-    const page = evidencePage(await readFile(FIXTURE, "utf8"), "markdown", evidence!.screenshots[2]!.rows.map((evidence) => ({ evidence, tiers: ["standard"] })), ["gpt-image-1-mini"], provenanceOf("openai-pricing", source.pages[0]!));
+    const page = evidencePage(await readFile(FIXTURE, "utf8"), "markdown", evidence!.screenshots[0]!.rows.map((evidence) => ({ evidence, tiers: ["standard"] })), ["gpt-image-1-mini"], provenanceOf("openai-pricing", source.pages[0]!));
     const screenshotter = new TableScreenshotter();
     try {
       const [shot] = await screenshotter.shoot(page.html, ["1"]);
@@ -103,11 +105,9 @@ describe("screenshots of the price table a changed price came from", () => {
 
     const captured = await captureEvidence([{ ...source, diff }], { runDir, runDate: RUN_DATE, entries: new Map([[entry.id, entry]]), log: () => {} });
     const evidence = captured.get("openai-pricing")![0]!;
-    // The two changed prices' tables; then the Priority table, whose prices the entry above lacks (new keys are pictured too).
     expect(evidence.screenshots).toEqual([
       { file: "evidence/openai-pricing/gpt-5.2.png", rows: ["gpt-5.2 | $0.875 | $0.0875 | $7.00"] },
       { file: "evidence/openai-pricing/gpt-5.2.table-2.png", rows: ["gpt-5.2 | $1.75 | $0.175 | $14.00"] },
-      { file: "evidence/openai-pricing/gpt-5.2.table-3.png", rows: ["gpt-5.2 | $3.50 | $0.35 | $28.00"] },
     ]);
     for (const shot of evidence.screenshots) expect((await readFile(path.join(runDir, shot.file))).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
 
@@ -179,7 +179,7 @@ describe("screenshots of the price table a changed price came from", () => {
     const body = renderPullRequest(diff, entries, { ...source.pages[0]!, artifacts: [evidence] }).body;
     expect(body).toContain("| `image:low:1024x1024` (per image) | $0.004 | $0.005 | +25.0% |");
     expect(body).toMatch(
-      /^- No screenshot of .*“GPT Image 1 Mini \\\| Low \\\| \\\$0\.005 \\\| \\\$0\.006 \\\| \\\$0\.006”, “Medium \\\| \\\$0\.011 \\\| \\\$0\.015 \\\| \\\$0\.015”.*: Chromium could not start \\\(.*no-such-chromium\\\)/m,
+      /^- No screenshot of “GPT Image 1 Mini \\\| Low \\\| \\\$0\.005 \\\| \\\$0\.006 \\\| \\\$0\.006”, “Medium \\\| \\\$0\.011 \\\| \\\$0\.015 \\\| \\\$0\.015”: Chromium could not start \\\(.*no-such-chromium\\\)/m,
     );
     expect(body).toContain("- No screenshot of “High \\| \\$0.036 \\| a row the page does not have”: this row was not found on the stored page");
     expect(body).toContain("- Price history chart: `evidence/openai-pricing/gpt-image-1-mini-history.svg`");

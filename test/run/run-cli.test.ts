@@ -32,7 +32,13 @@ const PIPED = { FORCE_COLOR: undefined, NO_COLOR: undefined };
 const ANSI = /\u001b\[/;
 const SOURCES = ["openai-pricing", "openai-models", "anthropic-pricing", "gemini-pricing", "deepseek-pricing", "xai-pricing", "mistral-pricing"];
 /** The sources whose newest pages propose something for the catalog as committed (each opens its own PR). */
-const PROPOSING = ["catalog-freshness/openai-pricing", "catalog-freshness/openai-models", "catalog-freshness/gemini-pricing", "catalog-freshness/deepseek-pricing"];
+const PROPOSING = [
+  "catalog-freshness/openai-pricing",
+  "catalog-freshness/openai-models",
+  "catalog-freshness/gemini-pricing",
+  "catalog-freshness/deepseek-pricing",
+  "catalog-freshness/mistral-pricing",
+];
 
 describe("npm run catalog -- run --replay DIR --date D: every source on the newest real pages", async () => {
   it("pushes the verification commit, opens one PR per source with a proposal, and a second run opens none", async () => {
@@ -47,7 +53,7 @@ describe("npm run catalog -- run --replay DIR --date D: every source on the newe
     expect(r.sources[0]!.page?.sha256).toMatch(/^[0-9a-f]{64}$/);
     // A source of several documents lists each one it read, with its own record.
     const models = r.sources.find((s) => s.source === "openai-models")!;
-    expect(models.documents?.map((d) => d.document)).toEqual(["dall-e-3", "gpt-image-1-mini", "gpt-image-1", "gpt-image-2"]);
+    expect(models.documents?.map((d) => d.document)).toEqual(["dall-e-3", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-1", "gpt-image-2", "gpt-transcribe"]);
     expect(models.documents?.every((d) => /^[0-9a-f]{64}$/.test(d.sha256) && d.file === `pages/openai-models/${d.document}.md`)).toBe(true);
     expect(readFileSync(path.join(fx.root, "summary.md"), "utf8")).toContain("| openai-pricing | ok |");
 
