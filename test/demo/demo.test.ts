@@ -19,13 +19,13 @@ describe("npm run demo: every source, offline, on the newest real pages", () => 
       }
       expect(out).toMatch(/^[0-9a-f]{7} catalog: verify \d+ entries on 2026-10-10$/m);
       const report = JSON.parse(readFileSync(path.join(root!, "run/report.json"), "utf8")) as {
-        sources: { source: string; status: string; page?: { url: string; replayed?: { capturedAt?: string } }; accounting?: { unread: number }[]; diff?: { entries: { model: string; outcome: string; multipliers?: unknown[] }[] } }[];
+        sources: { source: string; url: string; status: string; page?: { url: string; replayed?: { capturedAt?: string } }; accounting?: { unread: number }[]; diff?: { entries: { model: string; outcome: string; multipliers?: unknown[] }[] } }[];
       };
       const outcome = (id: string) => report.sources.flatMap((s) => s.diff?.entries ?? []).find((e) => e.model === id);
 
       // Mistral reads the page mistral.ai/pricing/api now redirects to, and its entries verify there.
       const mistral = report.sources.find((s) => s.source === "mistral-pricing")!;
-      expect(mistral.page?.url).toBe("https://docs.mistral.ai/inference/pricing");
+      expect(mistral.url).toBe("https://docs.mistral.ai/inference/pricing");
       for (const id of ["mistral/mistral-large-2512", "mistral/mistral-medium-2604", "mistral/mistral-small-2603", "mistral/mistral-embed"]) {
         expect(outcome(id)?.outcome, id).toMatch(/^(verified|changed)$/);
       }

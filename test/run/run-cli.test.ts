@@ -65,7 +65,7 @@ describe("npm run catalog -- run --replay DIR --date D: every source on the newe
     expect(fx.git(["log", "--format=%s", "main"], fx.bare).trim().split("\n")).toHaveLength(log.length);
     expect(server.violations).toEqual([]);
     for (const out of [first.stdout, first.stderr, second.stdout, second.stderr]) expect(out).not.toContain(TOKEN);
-  });
+  }, 180_000); // two whole runs of every source, with screenshots
 
   it("--dry-run pushes and writes nothing, and prints the diff and the PR body", async () => {
     const before = fx.git(["rev-parse", "main"], fx.bare);
