@@ -58,7 +58,7 @@ describe("npm run demo: every source, offline, on the newest real pages", () => 
       expect(out).toContain("> - `deepseek/deepseek-v4-pro`: `input` $0.435 is now `input@off_peak` $0.66 (+51.7%) / `input@peak` $1.32 (+203.4%) (from 2026-10-10)");
 
       // The PRs say the pages were replayed, from which saved copy, captured when; their pictures are inline and served.
-      expect(out).toMatch(/replayed, not fetched from the vendor: the saved page pages\/gemini-pricing\.html \(captured 2026-08-25\)/);
+      expect(out).toMatch(/Replayed, not fetched from the vendor: the saved page pages\/gemini-pricing\.html \(captured 2026-08-25\)/);
       expect(out).toMatch(/!\[Screenshot of the table of [^\]]*\]\(http:\/\/127\.0\.0\.1:\d+\/catalog-freshness\/catalog\/raw\/[0-9a-f]{40}\/openai-models\/gpt-image-1-mini-[0-9a-f]{16}\.png\)/);
       expect(out).toMatch(/^(\d+) of \1 evidence image\(s\) in the pull requests resolve on the local forge$/m);
       const png = readFileSync(path.join(root!, "run/evidence/openai-models/gpt-image-1-mini.png"));
