@@ -95,6 +95,9 @@ const DATE_PHRASE = new RegExp(
   "gi",
 );
 
+/** What every DATE_PHRASE contains: a month name and a day. */
+const MONTH_AND_DAY = new RegExp(String.raw`\b(?:${MONTH_NAMES})\.?\s+\d`, "i");
+
 /**
  * The bounds a label's dated phrases give, and the label without them. A date without a year, one that
  * does not exist, one whose preposition does not say which bound it is, or two dates for one bound are a
@@ -102,6 +105,8 @@ const DATE_PHRASE = new RegExp(
  * for the messages, when `label` is a reading of it with notes taken out (default: `label`).
  */
 export function datedBoundsIn(text: string, options: { quoted?: string } = {}): DatedBounds {
+  // Most cells name no month at all: then no DATE_PHRASE either, and the text is its own rest.
+  if (!MONTH_AND_DAY.test(text)) return { kind: "bounds", rest: text };
   const label = options.quoted ?? text;
   let effectiveFrom: string | undefined;
   let effectiveUntil: string | undefined;
