@@ -247,6 +247,8 @@ function idLine(nodes: AnyNode[]): string[] | undefined {
 
 /** Visible text without control characters and without the mojibake of emoji (`ðŸŒ`). */
 function displayText(text: string): string {
+  // Plain ASCII (tabs and newlines allowed) has none of them: only the spaces to fold.
+  if (!/[^\t\n\r\x20-\x7e]/.test(text)) return cleanText(text);
   return cleanText(
     text
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "")
@@ -761,6 +763,8 @@ function idsFor(qualifier: string[], ids: string[], allQualifiers: string[][]): 
 
 /** Markdown escapes, mojibake and odd spaces out of a price cell. */
 function normalizeCell(raw: string): string {
+  // No backslash, no mojibake lead byte, no control character: nothing below would change.
+  if (!/[\\\u00c2\u00e2\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(raw)) return cleanText(raw);
   return cleanText(
     raw
       .replace(/\\([$<>*^_\\[\]()&#-])/g, "$1")
