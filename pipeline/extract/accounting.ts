@@ -72,8 +72,15 @@ export function amountsStatedIn(body: string): StatedAmount[] {
 
 /** Values compared as prices are: 0.2 and 0.20 alike, float noise from scaling ignored. */
 export function amountKey(usd: number): string {
-  return Number(usd.toPrecision(10)).toString();
+  // Remembered: a page states a few dozen values hundreds of times, and `toPrecision` showed in every profile.
+  let key = amountKeys.get(usd);
+  if (key === undefined) {
+    key = Number(usd.toPrecision(10)).toString();
+    if (amountKeys.size < 10_000) amountKeys.set(usd, key);
+  }
+  return key;
 }
+const amountKeys = new Map<number, string>();
 
 function looksLikeHtml(body: string): boolean {
   return /^\s*(?:<!doctype html|<html|<head|<body|<div|<section|<main|<table)/i.test(body);

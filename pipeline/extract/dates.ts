@@ -27,6 +27,16 @@ export interface FoundDate {
 
 /** `2026`, `Aug`, `16` (or `8`) → `2026-08-16`, or undefined for a day that does not exist. */
 export function isoDay(year: string, month: string, day: string): string | undefined {
+  // date-fns' parse is slow and a page names the same few days in every cell: each answer is kept.
+  const key = JSON.stringify([year, month, day]);
+  if (isoDays.has(key)) return isoDays.get(key);
+  const iso = readIsoDay(year, month, day);
+  if (isoDays.size < 10_000) isoDays.set(key, iso);
+  return iso;
+}
+const isoDays = new Map<string, string | undefined>();
+
+function readIsoDay(year: string, month: string, day: string): string | undefined {
   const numeric = /^\d+$/.test(month);
   const m = numeric ? month : month.slice(0, 1).toUpperCase() + month.slice(1, 3).toLowerCase();
   const parsed = parse(`${year} ${m} ${day}`, numeric ? "yyyy M d" : "yyyy MMM d", new UTCDate(2000, 0, 1));
@@ -35,8 +45,15 @@ export function isoDay(year: string, month: string, day: string): string | undef
 
 /** The day `days` after (or before) an ISO day. */
 export function shiftDay(iso: string, days: number): string {
-  return formatDay(addDays(parse(iso, "yyyy-MM-dd", new UTCDate(2000, 0, 1)), days), "yyyy-MM-dd");
+  const key = `${iso}|${days}`;
+  let shifted = shiftedDays.get(key);
+  if (shifted === undefined) {
+    shifted = formatDay(addDays(parse(iso, "yyyy-MM-dd", new UTCDate(2000, 0, 1)), days), "yyyy-MM-dd");
+    if (shiftedDays.size < 10_000) shiftedDays.set(key, shifted);
+  }
+  return shifted;
 }
+const shiftedDays = new Map<string, string>();
 
 /** Calendar days named in a text, in the order the forms find them; a time with a stated zone moves the day to UTC. */
 export function datesIn(text: string): FoundDate[] {
@@ -95,6 +112,9 @@ const DATE_PHRASE = new RegExp(
   "gi",
 );
 
+/** What every DATE_PHRASE contains: a month name and a day. */
+const MONTH_AND_DAY = new RegExp(String.raw`\b(?:${MONTH_NAMES})\.?\s+\d`, "i");
+
 /**
  * The bounds a label's dated phrases give, and the label without them. A date without a year, one that
  * does not exist, one whose preposition does not say which bound it is, or two dates for one bound are a
@@ -102,6 +122,8 @@ const DATE_PHRASE = new RegExp(
  * for the messages, when `label` is a reading of it with notes taken out (default: `label`).
  */
 export function datedBoundsIn(text: string, options: { quoted?: string } = {}): DatedBounds {
+  // Most cells name no month at all: then no DATE_PHRASE either, and the text is its own rest.
+  if (!MONTH_AND_DAY.test(text)) return { kind: "bounds", rest: text };
   const label = options.quoted ?? text;
   let effectiveFrom: string | undefined;
   let effectiveUntil: string | undefined;

@@ -1,5 +1,6 @@
 import * as cheerio from "cheerio";
 import type { CheerioAPI } from "cheerio";
+import { type AnyNode, type Element, hasChildren, isTag, isText, type ParentNode } from "domhandler";
 import MarkdownIt from "markdown-it";
 
 // One markdown parser for every markdown page. Raw HTML inside markdown (DeepSeek's rowspan table,
@@ -39,11 +40,32 @@ export function markFootnotesInMarkup(text: string): string {
  * digit. Footnote marks that are not bare numbers (`<sup>*</sup>`, `<sup>(1)</sup>`) are left as they are.
  */
 function markFootnotes($: CheerioAPI): CheerioAPI {
-  $("sup, sub, a[href^='#']").each((_, el) => {
-    const text = $(el).text().trim();
-    if (/^\d{1,3}$/.test(text) && (el.tagName !== "a" || $(el).children().length === 0)) $(el).replaceWith(superscriptDigits(text));
-  });
+  // Found by a plain walk, not the selector `sup, sub, a[href^='#']` (the same elements, in the same order):
+  // compiling and running it over a whole page cost more than the few replacements.
+  for (const el of footnoteCandidates($.root()[0]!, [])) {
+    const text = textContent(el).trim();
+    if (/^\d{1,3}$/.test(text) && (el.tagName !== "a" || !el.children.some(isTag))) $(el).replaceWith(superscriptDigits(text));
+  }
   return $;
+}
+
+/** `<sup>`, `<sub>` and `<a href="#…">` below a node in document order, through elements only (as a selector finds them). */
+function footnoteCandidates(node: ParentNode, out: Element[]): Element[] {
+  for (const child of node.children) {
+    if (!isTag(child)) continue;
+    if (child.name === "sup" || child.name === "sub" || (child.name === "a" && child.attribs.href?.startsWith("#"))) out.push(child);
+    footnoteCandidates(child, out);
+  }
+  return out;
+}
+
+/** A node's text as cheerio's `.text()` gives it: text and CDATA, no comments. */
+function textContent(node: AnyNode): string {
+  if (isText(node)) return node.data;
+  if (!hasChildren(node)) return "";
+  let text = "";
+  for (const child of node.children) text += textContent(child);
+  return text;
 }
 
 /** The same page as a whole HTML document (`html`, `head`, `body`, by parse5), to show in a browser. */
@@ -63,5 +85,8 @@ export function stripFrontMatter(body: string): string {
 
 /** Visible text of a node with whitespace (including non-breaking spaces) folded to single spaces. */
 export function cleanText(text: string): string {
+  // Most texts are already clean but for their ends (single spaces, no tab, newline or other space): the
+  // replace would rebuild them space by space. `\s` holds \u00a0, \u2007 and \u202f.
+  if (!/[^\S ]| {2}/.test(text)) return text.trim();
   return text.replace(/[\s\u00a0\u2007\u202f]+/g, " ").trim();
 }

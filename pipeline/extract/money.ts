@@ -19,6 +19,8 @@ export function isNoPrice(text: string): boolean {
 }
 
 function normalize(text: string): string {
+  // Most cells have nothing to undo (no markup, escape or emphasis, no space but single ones): only their ends.
+  if (!/[\\<*_`]|[^\S ]| {2}/.test(text)) return text.trim();
   // A footnote number in raw markup (`$0.14<sup>3</sup>`) must not run into the amount when the tags go.
   return markFootnotesInMarkup(text)
     .replace(/\\\$/g, "$")

@@ -58,11 +58,12 @@ const OTHER_CURRENCIES: { code: string; amount: RegExp }[] = [
   { code: "JPY", amount: /\d\s?円|\d\s?JPY\b|\bJPY\s?\d/g },
   { code: "GBP", amount: /£\s?\d|\bGBP\s?\d/g },
 ];
-const DOLLAR_AMOUNT = /\$\s?\d|\d\s?\$|\bUSD\s?\d|\d\s?USD\b/g;
+/** One dollar amount is enough to tell (a test, not a list of every amount on the page). */
+const DOLLAR_AMOUNT = /\$\s?\d|\d\s?\$|\bUSD\s?\d|\d\s?USD\b/;
 
 export function notInUsDollars(body: string): string | undefined {
   const text = body.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " ");
-  if ((text.match(DOLLAR_AMOUNT) ?? []).length > 0) return undefined;
+  if (DOLLAR_AMOUNT.test(text)) return undefined;
   for (const { code, amount } of OTHER_CURRENCIES) {
     const n = (text.match(amount) ?? []).length;
     if (n >= 3) return `not a USD price page: its ${n} amounts are in ${code} and none is in US dollars (a localized page?); the source reads the vendor's USD page`;

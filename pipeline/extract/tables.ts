@@ -116,6 +116,13 @@ function descendants(node: AnyNode, name: string): Element[] {
   return found;
 }
 
+/** Whether `descendants(node, name)` would find any: stops at the first instead of listing a whole section's nodes. */
+function hasDescendant(node: AnyNode, name: string): boolean {
+  if (!hasChildren(node)) return false;
+  for (const child of node.children) if ((isTag(child) && child.name === name) || hasDescendant(child, name)) return true;
+  return false;
+}
+
 function hasAncestor(node: AnyNode, name: string): boolean {
   for (let p = node.parent; p; p = p.parent) if (isTag(p) && p.name === name) return true;
   return false;
@@ -142,7 +149,7 @@ function context(table: Element): { headings: string[]; preface: string[] } {
           headings.unshift(cleanText(textOf(el)));
           deepest = level;
         }
-      } else if (el.tagName === "table" || (collectingPreface && descendants(el, "table").length > 0)) {
+      } else if (el.tagName === "table" || (collectingPreface && hasDescendant(el, "table"))) {
         collectingPreface = false;
       } else if (collectingPreface) {
         const text = cleanText(textOf(el));

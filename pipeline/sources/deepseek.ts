@@ -1,3 +1,4 @@
+import { type AnyNode, type Element, isTag } from "domhandler";
 import { type Announcement, announcementIn, announcesPrices, datesIn } from "../extract/dates.ts";
 import { contextConditionIn } from "../extract/context-conditions.ts";
 import { cleanText, loadDocument, markFootnotesInMarkup, type PageFormat, stripFrontMatter } from "../extract/document.ts";
@@ -103,13 +104,23 @@ function readHtmlPage(body: string): Page {
   const $ = loadDocument(body, "html");
   const grids = readTables($).map((t) => gridOfTable(t, t.index + 1, [t.preface.at(-1), t.headings.at(-1)]));
   const prose: string[] = [];
+  // Leaf blocks outside tables, told by looking at the nodes: `closest("table")` and `children("p, li, div, table")`
+  // compiled their selectors once per element of the page.
   $("p, li, div, span")
-    .filter((_, el) => $(el).closest("table").length === 0 && $(el).children("p, li, div, table").length === 0)
+    .filter((_, el) => !inTable(el) && !el.children.some((c) => isTag(c) && BLOCK_CHILDREN.has(c.name)))
     .each((_, el) => {
       const text = cleanText($(el).text());
       if (text) prose.push(text);
     });
   return { grids, prose };
+}
+
+const BLOCK_CHILDREN = new Set(["p", "li", "div", "table"]);
+
+/** The element or one of its element ancestors is a `<table>` (where `$(el).closest("table")` looks). */
+function inTable(el: Element): boolean {
+  for (let node: AnyNode | null = el; node && isTag(node); node = node.parent) if (node.name === "table") return true;
+  return false;
 }
 
 function gridOfTable(t: PageTable, number: number, context: (string | undefined)[]): Grid {

@@ -1,5 +1,5 @@
 import type { CheerioAPI } from "cheerio";
-import { type AnyNode, type Element, isTag } from "domhandler";
+import { type AnyNode, type Element, hasChildren, isTag, isText } from "domhandler";
 import type { Extraction } from "../../schemas/observation.ts";
 import type { Tier, Unit } from "../../schemas/price-key.ts";
 import { conditionKey, contextConditionIn } from "../extract/context-conditions.ts";
@@ -120,8 +120,8 @@ function pageEvents($: CheerioAPI): PageEvent[] {
   // Inside a list item it is not an id line, as a leaf list item is not.
   const readRun = (run: AnyNode[], parent: Element) => {
     if (run.length === 0 || parent.tagName.toLowerCase() === "li") return;
-    const ids = idLine($, run);
-    if (ids) events.push({ kind: "ids", ids, text: displayText(run.map((n) => blockText($, n)).join("")) });
+    const ids = idLine(run);
+    if (ids) events.push({ kind: "ids", ids, text: displayText(run.map((n) => blockText(n)).join("")) });
   };
 
   const visitChildren = (el: Element) => {
@@ -159,7 +159,7 @@ function pageEvents($: CheerioAPI): PageEvent[] {
     }
     const heading = /^h([1-6])$/.exec(tag);
     if (heading) {
-      events.push({ kind: "heading", level: Number(heading[1]), text: displayText($(el).text()) });
+      events.push({ kind: "heading", level: Number(heading[1]), text: displayText(textOf(el, false)) });
       visitNested(el);
       return;
     }
@@ -169,9 +169,9 @@ function pageEvents($: CheerioAPI): PageEvent[] {
       return;
     }
     if (!EVENT_TAGS.has(tag)) return; // <pre>, <aside>, a lone <span>: not part of the page's reading
-    const text = displayText(blockText($, el));
+    const text = displayText(blockText(el));
     if (text === "") return;
-    const ids = tag === "li" ? undefined : idLine($, [el]);
+    const ids = tag === "li" ? undefined : idLine([el]);
     events.push(ids ? { kind: "ids", ids, text } : { kind: "text", text });
   };
 
@@ -189,10 +189,36 @@ function pageEvents($: CheerioAPI): PageEvent[] {
 }
 
 /** A block's text with `<br>` read as a space. */
-function blockText($: CheerioAPI, el: AnyNode): string {
-  const clone = $(el).clone();
-  clone.find("br").replaceWith(" ");
-  return clone.text();
+function blockText(el: AnyNode): string {
+  // Read off the nodes as they are: cloning every block to swap its `<br>`s was a third of the page walk and
+  // much of its garbage. The same text as `$(el).clone().find("br").replaceWith(" ")` then `.text()`.
+  return isTag(el) ? el.children.map((child) => textOf(child, true)).join("") : textOf(el, false);
+}
+
+/**
+ * A node's text as cheerio's `.text()` gives it (text and CDATA, no comments, a `<template>`'s content too).
+ * With `breaks`, a `<br>` reached through elements only (where `$(el).find("br")` reaches, so never one
+ * inside a `<template>`'s content) reads as a space.
+ */
+function textOf(node: AnyNode, breaks: boolean): string {
+  if (isText(node)) return node.data;
+  if (isTag(node) && node.name === "br") return breaks ? " " : "";
+  if (!hasChildren(node)) return "";
+  const inner = breaks && isTag(node);
+  let text = "";
+  for (const child of node.children) text += textOf(child, inner);
+  return text;
+}
+
+/** The `<code>` elements below a node, in document order, as `$(node).find("code")` finds them (through elements only). */
+function codesBelow(node: AnyNode, out: Element[]): Element[] {
+  if (!isTag(node)) return out;
+  for (const child of node.children) {
+    if (!isTag(child)) continue;
+    if (child.name === "code") out.push(child);
+    codesBelow(child, out);
+  }
+  return out;
 }
 
 const MODEL_ID = /^(?:models\/)?([a-z0-9][a-z0-9._-]*[a-z0-9])$/;
@@ -201,12 +227,13 @@ const MODEL_ID = /^(?:models\/)?([a-z0-9][a-z0-9._-]*[a-z0-9])$/;
  * `*\`imagen-4.0-generate-001\`,\`imagen-4.0-fast-generate-001\`*` → the ids; undefined for anything else.
  * `nodes` is one block, or a run of inline nodes standing between blocks.
  */
-function idLine($: CheerioAPI, nodes: AnyNode[]): string[] | undefined {
+function idLine(nodes: AnyNode[]): string[] | undefined {
+  // Plain walks, not `$(n).find("code")`: a selector compiled per block of a 235 KiB page added up.
   const codes = nodes
-    .flatMap((n) => (isTag(n) && n.tagName.toLowerCase() === "code" ? [n] : $(n).find("code").toArray()))
-    .map((c) => cleanText($(c).text()));
+    .flatMap((n) => (isTag(n) && n.tagName.toLowerCase() === "code" ? [n] : codesBelow(n, [])))
+    .map((c) => cleanText(textOf(c, false)));
   if (codes.length === 0) return undefined;
-  let rest = cleanText(nodes.map((n) => $(n).text()).join(""));
+  let rest = cleanText(nodes.map((n) => textOf(n, false)).join(""));
   for (const code of codes) rest = rest.replace(code, " ");
   if (rest.replace(/\b(?:and|or)\b/gi, "").replace(/[\s,;/|*_]/g, "") !== "") return undefined;
   const ids: string[] = [];
@@ -220,6 +247,8 @@ function idLine($: CheerioAPI, nodes: AnyNode[]): string[] | undefined {
 
 /** Visible text without control characters and without the mojibake of emoji (`ðŸŒ`). */
 function displayText(text: string): string {
+  // Plain ASCII (tabs and newlines allowed) has none of them: only the spaces to fold.
+  if (!/[^\t\n\r\x20-\x7e]/.test(text)) return cleanText(text);
   return cleanText(
     text
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "")
@@ -734,6 +763,8 @@ function idsFor(qualifier: string[], ids: string[], allQualifiers: string[][]): 
 
 /** Markdown escapes, mojibake and odd spaces out of a price cell. */
 function normalizeCell(raw: string): string {
+  // No backslash, no mojibake lead byte, no control character: nothing below would change.
+  if (!/[\\\u00c2\u00e2\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(raw)) return cleanText(raw);
   return cleanText(
     raw
       .replace(/\\([$<>*^_\\[\]()&#-])/g, "$1")

@@ -1,5 +1,5 @@
 import type { CheerioAPI } from "cheerio";
-import type { AnyNode, Element } from "domhandler";
+import { type AnyNode, type Element, isTag } from "domhandler";
 import { conditionKey, contextLengthIn } from "../extract/context-conditions.ts";
 import { cleanText, loadDocument, stripFrontMatter, type PageFormat } from "../extract/document.ts";
 import { parseMoneyCell, type PriceCell, readPriceCell } from "../extract/money.ts";
@@ -108,7 +108,13 @@ interface Block {
 }
 
 const SKIP_TAGS = new Set(["script", "style", "noscript", "template", "svg", "head", "title"]);
-const BLOCKISH = "table,h1,h2,h3,h4,h5,h6,p,pre,li,ul,ol,div,section,article,blockquote,button,dl,dt,dd,header,footer,nav,main,aside,details,summary";
+const BLOCKISH = new Set("table,h1,h2,h3,h4,h5,h6,p,pre,li,ul,ol,div,section,article,blockquote,button,dl,dt,dd,header,footer,nav,main,aside,details,summary".split(","));
+
+/** A BLOCKISH element below `el` (where `$(el).find(…)` looks, through elements only), without compiling a selector per element. */
+function hasBlockish(el: Element): boolean {
+  for (const child of el.children) if (isTag(child) && (BLOCKISH.has(child.name) || hasBlockish(child))) return true;
+  return false;
+}
 
 /** Every heading, leaf text block and table of the page, in document order. */
 function walkBlocks($: CheerioAPI): Block[] {
@@ -133,7 +139,7 @@ function walkBlocks($: CheerioAPI): Block[] {
       if (text) blocks.push({ kind: "heading", text });
       return;
     }
-    if (tag !== "" && $(el).find(BLOCKISH).length === 0) {
+    if (tag !== "" && !hasBlockish(el)) {
       const text = cleanText($(el).text());
       if (text) blocks.push({ kind: "text", text });
       return;

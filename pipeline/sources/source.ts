@@ -117,6 +117,8 @@ export class ExtractionBuilder {
   /** Amount values read into prices, and per rule the values passed over: see extract/accounting.ts. */
   private readonly readAmounts = new Set<string>();
   private readonly passed = new Map<PassRule, { why: string; amounts: Set<string> }>();
+  /** `observations` by model, price and days, for `observe`'s clash check (a linear search per price showed). */
+  private readonly observed = new Map<string, Observation>();
   private fatal = false;
   private statesNoPrices = false;
 
@@ -133,13 +135,9 @@ export class ExtractionBuilder {
       return;
     }
     this.readAmounts.add(amountKey(parsed.data.usd));
-    const clash = this.observations.find(
-      (o) =>
-        o.model === parsed.data.model &&
-        o.price === parsed.data.price &&
-        o.effectiveFrom === parsed.data.effectiveFrom &&
-        o.effectiveUntil === parsed.data.effectiveUntil,
-    );
+    // The observation already kept for this model, price and days (one at most: a clash is never kept).
+    const slot = JSON.stringify([parsed.data.model, parsed.data.price, parsed.data.effectiveFrom ?? null, parsed.data.effectiveUntil ?? null]);
+    const clash = this.observed.get(slot);
     if (clash) {
       if (clash.usd !== parsed.data.usd) {
         this.problem(
@@ -150,6 +148,7 @@ export class ExtractionBuilder {
       return;
     }
     this.observations.push(parsed.data);
+    this.observed.set(slot, parsed.data);
   }
 
   problem(message: string, where: string): void {
