@@ -23,7 +23,8 @@ import { REPO_ROOT, runCli } from "../support/cli.ts";
 const RUN_DATE = "2026-08-23";
 const PAGES: Record<string, string> = {
   "deepseek-pricing.html": "test/fixtures/deepseek/api-docs-quick_start-pricing__2026-08-13.html",
-  "xai-pricing.md": "test/fixtures/xai/docs-x-ai-developers-pricing__2026-08-13.md",
+  // xAI's 2025 models page, whose price table its scripts drew: the source fails there, and the site says so.
+  "xai-pricing.md": "test/fixtures/xai/docs-x-ai-docs-models__2025-12-19.md",
 };
 const ARTIFACTS = path.join(REPO_ROOT, "test-results/site");
 
@@ -111,7 +112,7 @@ describe("npm run catalog -- site --out DIR --run-dir DIR", () => {
     }
     const states = new Map(report.sources.map((s) => [s.source, s.status === "ok" ? "read" : s.status]));
     expect(states.get("deepseek-pricing")).toBe("read");
-    expect(states.get("xai-pricing")).toBe("partial");
+    expect(states.get("xai-pricing")).toBe("failed");
     for (const source of SOURCES) {
       const row = page.locator(`tr[data-source="${source.id}"]`);
       expect(await row.isVisible(), source.id).toBe(true);
