@@ -465,7 +465,8 @@ describe("pages: not the pricing page, layout changes, odd price cells, page tex
     const refs = h.github.state.pulls.map((p) => p.head.ref);
     expect(new Set(refs).size).toBe(refs.length);
     const branches = h.fx.git(["for-each-ref", "--format=%(refname:short)", "refs/heads"], h.fx.bare).trim().split("\n").sort();
-    for (const b of branches) expect(b).toMatch(/^(?:main|catalog-freshness\/(?:openai|anthropic|gemini|deepseek)-pricing)$/);
+    // The evidence branch is the pipeline's own (pictures by content), never named by page text.
+    for (const b of branches) expect(b).toMatch(/^(?:main|catalog-freshness\/(?:(?:openai|anthropic|gemini|deepseek)-pricing|evidence))$/);
     const body = h.github.state.pulls.find((p) => p.head.ref === "catalog-freshness/openai-pricing")!.body ?? "";
     expect(body).toContain("| `image:low:1024x1024` (per image) | $0.004 | $0.005 | +25.0% |");
 

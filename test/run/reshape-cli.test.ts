@@ -47,7 +47,7 @@ describe("DeepSeek's peak / off-peak restructuring (the real pages of August 202
     expect(pr.title).toBe("deepseek-pricing: restructured prices of 2 model(s) (needs careful review)");
     // The first thing a reviewer reads says what changed shape.
     expect(pr.body.split("\n").slice(2, 5).join("\n")).toContain(
-      "> [!WARNING]\n> **Restructured prices**: the page prices 2 model(s) in a new shape. Old keys move to `priceHistory`.\n> - `deepseek/deepseek-v4-flash`: `input` $0.14 is now `input@off_peak` $0.22 / `input@peak` $0.44 (from 2026-08-16)",
+      "> [!WARNING]\n> **Restructured prices**: the page prices 2 model(s) in a new shape. Old keys move to `priceHistory`.\n> - `deepseek/deepseek-v4-flash`: `input` $0.14 is now `input@off_peak` $0.22 (+57.1%) / `input@peak` $0.44 (+214.3%) (from 2026-08-16)",
     );
     expect(pr.labels).toContain("needs-careful-review");
     expect(first.report.sources[0]!.counts).toMatchObject({ reshaped: 2, added: 12, retired: 6, changed: 0 });
@@ -74,8 +74,12 @@ describe("DeepSeek's peak / off-peak restructuring (the real pages of August 202
     w.merge("catalog-freshness/deepseek-pricing");
     const later = await w.run("run", ["--only", "deepseek-pricing"], w.pages({ "deepseek-pricing.md": { text: deepseekAfterTheSwitch() } }), "2026-08-30");
     expect(later.status, later.stderr).toBe(0);
-    expect(later.report.sources[0]!.counts).toMatchObject({ verified: 2, changed: 0, reshaped: 0, added: 0, retired: 0, scheduled: 0 });
-    expect(w.openPulls()).toEqual([]);
+    expect(later.report.sources[0]!.counts).toMatchObject({ verified: 2, changed: 0, reshaped: 0, added: 0, retired: 0, scheduled: 0, multipliers: 2 });
+    // It also states the off-peak discount as a rule ("off-peak rates at half the peak rates"): proposed as a
+    // multiplier of each model, in the source's PR; the prices themselves are verified.
+    expect(w.openPulls().map((p) => p.title)).toEqual(["deepseek-pricing: multipliers for 2 models"]);
+    w.merge("catalog-freshness/deepseek-pricing");
+    expect(w.entry("main", PRO).multipliers).toMatchObject({ off_peak: { factor: 0.5, source: "deepseek-pricing" } });
     expect(w.entry("main", PRO).prices["input@peak"]).toEqual({ usd: 1.32, unit: "1M tokens" });
     expect(w.entry("main", PRO).lastVerified).toBe("2026-08-30");
 
