@@ -112,6 +112,16 @@ export function unitOfDimension(dimension: string): Unit {
 
 const PER_UNIT_DIMENSION_RE = new RegExp(`^([a-z][a-z0-9_]*)_per_(${Object.keys(PER_UNIT_SUFFIXES).join("|")})(?::|$)`);
 
+/**
+ * The dimension of a price per second, minute, hour, 1M characters, page or request: `transcription` + minute →
+ * `transcription_per_minute`, `video` + second + `720p` → `video_per_second:720p`; undefined for 1M tokens and
+ * images, whose dimensions are named otherwise.
+ */
+export function perUnitDimension(what: string, unit: Unit, variant?: string): string | undefined {
+  const suffix = Object.entries(PER_UNIT_SUFFIXES).find(([, u]) => u === unit)?.[0];
+  return suffix ? `${what}_per_${suffix}${variant ? `:${variant}` : ""}` : undefined;
+}
+
 /** "per 1M tokens", "per image", "per second": how a reader is told a unit. */
 export function perUnitText(unit: Unit): string {
   return `per ${unit}`;

@@ -5,7 +5,7 @@ import { type FlowItem, readFlow } from "../extract/flow.ts";
 import { isNoPrice, parseMoneyCell, readPriceCell } from "../extract/money.ts";
 import { multipliersIn } from "../extract/multipliers.ts";
 import { type BilledUnit, billedUnitIn, perUnit } from "../extract/units.ts";
-import type { Unit } from "../../schemas/price-key.ts";
+import { perUnitDimension, type Unit } from "../../schemas/price-key.ts";
 import { TIER_NAMES, type TierOrStandard, tierLabel, tierNamedIn, tokenDimensionIn } from "../extract/price-labels.ts";
 import { type PageTable, readTables, type TableRow } from "../extract/tables.ts";
 import { type ExtractionBuilder, extractWith, type PricingSource, type SourceDocument } from "./source.ts";
@@ -297,21 +297,6 @@ export function perUnitWhat(title: string): string | undefined {
   return undefined;
 }
 
-const PER_UNIT_KEYS: Partial<Record<Unit, string>> = {
-  second: "second",
-  minute: "minute",
-  hour: "hour",
-  "1M characters": "1m_characters",
-  page: "page",
-  request: "request",
-};
-
-/** `transcription` + per minute → `transcription_per_minute`; undefined for tokens and images (keys of their own). */
-export function perUnitKey(what: string, unit: Unit, variant?: string): string | undefined {
-  const suffix = PER_UNIT_KEYS[unit];
-  return suffix ? `${what}_per_${suffix}${variant ? `:${variant}` : ""}` : undefined;
-}
-
 /** Tools, storage and containers: fees the catalog does not track as a model's price. */
 const TOOL_WORDS = /\b(?:tools?|tool calls?|web search|file search|search(?:es)?|calls?|containers?|storage|code interpreter|sessions?)\b/i;
 
@@ -520,7 +505,7 @@ function readOtherUnitTable(reading: PageReading, p: TableInContext): void {
     if (!billed || billed.unit === "1M tokens" || billed.unit === "image") return; // audio tokens and the like: reported by the accounting
     const size = sizeOf(label) ?? (/^\d{3,4}p$/i.test(label) ? label.toLowerCase() : undefined);
     const plain = /^(?:price|cost|rate|per\s.+)$/i.test(label);
-    const key = what && (size || plain) ? perUnitKey(what, billed.unit, size) : undefined;
+    const key = what && (size || plain) ? perUnitDimension(what, billed.unit, size) : undefined;
     const money = parseMoneyCell(price);
     if (!key || money.kind !== "usd") {
       result.problem(`the row "${cellsText(row)}" prices per ${billed.unit} under "${heading}", which this source cannot name as a price; not read`, at);
@@ -925,7 +910,7 @@ class LinePageReader {
     if (LONE_AMOUNT.test(line)) {
       const where = `${quote(s.title)} › ${quote(s.unitLine)}`;
       const what = perUnitWhat(s.title);
-      const key = what ? perUnitKey(what, s.billed.unit) : undefined;
+      const key = what ? perUnitDimension(what, s.billed.unit) : undefined;
       const money = parseMoneyCell(line);
       if (!key) {
         this.result.problem(`${quote(line)} per ${s.billed.unit} under ${quote(s.title)}, which this source cannot name as a price; not read`, where);

@@ -6,8 +6,8 @@ import { parseMoneyCell, type PriceCell, readPriceCell } from "../extract/money.
 import { billedUnitIn, perUnit } from "../extract/units.ts";
 import { TIER_NAMES, type TierOrStandard, tierLabel, type TokenDimension, tokenDimensionIn } from "../extract/price-labels.ts";
 import { readTables, type PageTable, type TableRow } from "../extract/tables.ts";
-import type { Unit } from "../../schemas/price-key.ts";
-import { perUnitKey, perUnitWhat } from "./openai-models.ts";
+import { perUnitDimension, type Unit } from "../../schemas/price-key.ts";
+import { perUnitWhat } from "./openai-models.ts";
 import { ExtractionBuilder, extractWith, type PricingSource } from "./source.ts";
 
 /**
@@ -531,7 +531,7 @@ class TablePageReader {
         const cellWhere = `${rowWhere}, column "${col.header}"`;
         if (billed?.unit === "1M characters") {
           const money = parseMoneyCell(cell);
-          const key = col.dimension === "input" || col.dimension === "output" ? perUnitKey(col.dimension, billed.unit) : undefined;
+          const key = col.dimension === "input" || col.dimension === "output" ? perUnitDimension(col.dimension, billed.unit) : undefined;
           if (money.kind !== "usd" || !key || prefix !== "") {
             this.b.problem(`price not read: "${cleanText(cell)}" is per 1M characters in a column of ${col.header}`, cellWhere);
             continue;
@@ -574,7 +574,7 @@ class TablePageReader {
           continue;
         }
         const what = billed.unit === "1M characters" ? "input" : perUnitWhat(useCol >= 0 ? cells[useCol] ?? "" : section);
-        const key = what && billed.unit !== "1M tokens" && billed.unit !== "image" ? perUnitKey(what, billed.unit) : undefined;
+        const key = what && billed.unit !== "1M tokens" && billed.unit !== "image" ? perUnitDimension(what, billed.unit) : undefined;
         if (!key) {
           this.b.problem(`price not read: "${cleanText(cell)}" in column "${column}": which price it is cannot be named`, cellWhere);
           continue;

@@ -1,5 +1,5 @@
 import type { CheerioAPI } from "cheerio";
-import { formatPriceKey, type Tier, type Unit } from "../../schemas/price-key.ts";
+import { formatPriceKey, perUnitDimension, type Tier, type Unit } from "../../schemas/price-key.ts";
 import { PASS_RULES } from "../extract/accounting.ts";
 import { boundText, type ContextBound, contextBoundIn, contextSplitOf } from "../extract/context-bounds.ts";
 import { announcesPrices, datesIn } from "../extract/dates.ts";
@@ -764,16 +764,6 @@ function whatIsPriced(label: string, unit: Unit): string | undefined {
   return undefined;
 }
 
-/** The key suffix of each unit a `<what>_per_<unit>` key names. */
-const PER_UNIT_SUFFIX: Partial<Record<Unit, string>> = {
-  second: "second",
-  minute: "minute",
-  hour: "hour",
-  "1M characters": "1m_characters",
-  page: "page",
-  request: "request",
-};
-
 /** Seconds in a unit of time, to check that `$0.08 / min ($4.80 / hr)` restates one price. */
 const SECONDS: Partial<Record<Unit, number>> = { second: 1, minute: 60, hour: 3600 };
 
@@ -848,7 +838,7 @@ function unitPricesIn(cell: string, label: string, rowVariant: string | undefine
       problems.push(`"${written}": "(${mode})" is not a condition this source can key; not read`);
       return;
     }
-    const dimension = what === "image" ? (variant ? `image:${variant}` : "image") : `${what}_per_${PER_UNIT_SUFFIX[billed.unit]}${variant ? `:${variant}` : ""}`;
+    const dimension = what === "image" ? (variant ? `image:${variant}` : "image") : perUnitDimension(what, billed.unit, variant)!;
     previous = { key: formatPriceKey({ tier: undefined, dimension, condition }), usd: perUnit(segment.usd, billed), unit: billed.unit };
     prices.push(previous);
   });
