@@ -43,6 +43,11 @@ describe("npm run demo: every source, offline, on the newest real pages", () => 
       expect(outcome("openai/gpt-transcribe")?.outcome).toBe("verified");
       expect(out).toContain("| `video_per_second:720p` (per second) | $0.15 (as `video_per_second`) | $0.10 | new shape, −33.3% against `video_per_second` |");
 
+      // gpt-image-1.5's per-image prices live on its model page, which its entry names: verified, none proposed as retired
+      // (the pricing page, which no longer prices images, retires none).
+      expect(outcome("openai/gpt-image-1.5")?.outcome).toBe("verified");
+      expect(out).not.toMatch(/`openai\/gpt-image-1\.5` `image:[^`]+`: \$[\d.]+ retired/);
+
       // Multipliers recorded in the catalog are checked: the pages state them unchanged, so nothing is proposed.
       for (const id of ["xai/grok-4.3", "anthropic/claude-sonnet-5", "mistral/mistral-large-2512"]) {
         expect(outcome(id)?.multipliers, id).toBeUndefined();
