@@ -3,6 +3,12 @@ import path from "node:path";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 
+/**
+ * For tests about something other than pictures: the evidence screenshots (a Chromium render per changed model, most
+ * of a whole run's time) are tested in test/evidence and test/demo, and a run without a Chromium says so and goes on.
+ */
+export const NO_SCREENSHOTS_ENV: Readonly<Record<string, string>> = { CHROMIUM_PATH: "/nonexistent/no-chromium-for-this-test" };
+
 export interface CliResult {
   status: number | null;
   stdout: string;
