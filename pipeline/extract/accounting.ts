@@ -33,6 +33,16 @@ export const PASS_RULES = {
 } as const;
 export type PassRule = keyof typeof PASS_RULES;
 
+/**
+ * What a document's accounting says beside "stated" and "read": how many amounts were passed over, by which rules
+ * (`tool-fees 10, fine-tuning 13`); undefined when every amount was read (nothing worth a line in a report or PR).
+ */
+export function passedOverSummary(a: { passedOver: readonly { rule: string; amounts: number }[]; unread: number }): { passed: number; rules: string } | undefined {
+  const passed = a.passedOver.reduce((n, p) => n + p.amounts, 0);
+  if (passed === 0 && a.unread === 0) return undefined;
+  return { passed, rules: a.passedOver.map((p) => `${p.rule} ${p.amounts}`).join(", ") };
+}
+
 /** One amount as a document states it: its value in USD and the words around it (where a reader finds it). */
 export interface StatedAmount {
   usd: number;

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import type { PriceAdded, PriceChange, SourceDiff, UntrackedModel } from "../../schemas/diff.ts";
 import type { ModelEvidence } from "../../schemas/evidence.ts";
 import type { AmountAccounting } from "../../schemas/observation.ts";
-import { perUnitText, type Unit } from "../../schemas/price-key.ts";
+import { passedOverSummary } from "../extract/accounting.ts";
+import { perUnitText } from "../../schemas/price-key.ts";
 import { ModelId, type ModelEntry } from "../../schemas/model-entry.ts";
 import { type EntryProposals, isRestructured, proposalsOf } from "../diff/proposals.ts";
 import { escapeMarkdown, formatPercent, formatUsd, quotePageText } from "./markdown.ts";
@@ -168,22 +169,22 @@ export function renderPullRequest(
     lines.push(`### \`${p.model}\`${name ? ` (${escapeMarkdown(name)})` : ""}`, "", "| Price | Old | New | Change |", "| --- | ---: | ---: | ---: |");
     for (const c of p.changes) {
       const how = c.takesEffect ? ` (scheduled from ${c.takesEffect}, now confirmed)` : "";
-      lines.push(`| \`${c.price}\` (${unitText(c.unit)}) | ${formatUsd(c.old)} | ${formatUsd(c.new)} | ${formatPercent(c.percent)}${c.guard ? " ⚠️" : ""}${how} |`);
+      lines.push(`| \`${c.price}\` (${perUnitText(c.unit)}) | ${formatUsd(c.old)} | ${formatUsd(c.new)} | ${formatPercent(c.percent)}${c.guard ? " ⚠️" : ""}${how} |`);
     }
     for (const r of p.retired) {
-      lines.push(`| \`${r.price}\` (${unitText(r.unit)}) | ${formatUsd(r.usd)} | — | retired${r.replacedBy.length > 0 ? `: now ${r.replacedBy.map((k) => `\`${k}\``).join(" / ")}` : " ⚠️"} (until ${r.until}) |`);
+      lines.push(`| \`${r.price}\` (${perUnitText(r.unit)}) | ${formatUsd(r.usd)} | — | retired${r.replacedBy.length > 0 ? `: now ${r.replacedBy.map((k) => `\`${k}\``).join(" / ")}` : " ⚠️"} (until ${r.until}) |`);
     }
     for (const a of p.added) {
       // A key in a new shape is compared with the key it takes the place of: $0.435 → $1.32 is a change too.
       const replaced = p.retired.find((r) => r.replacedBy.includes(a.price));
       if (replaced) {
-        lines.push(`| \`${a.price}\` (${unitText(a.unit)}) | ${formatUsd(replaced.usd)} (as \`${replaced.price}\`) | ${formatUsd(a.usd)} | new shape, ${formatPercent(percentOf(replaced.usd, a.usd))} against \`${replaced.price}\`${a.guard ? " ⚠️" : ""} |`);
-      } else lines.push(`| \`${a.price}\` (${unitText(a.unit)}) | — | ${formatUsd(a.usd)} | new${a.guard ? " ⚠️" : ""} |`);
+        lines.push(`| \`${a.price}\` (${perUnitText(a.unit)}) | ${formatUsd(replaced.usd)} (as \`${replaced.price}\`) | ${formatUsd(a.usd)} | new shape, ${formatPercent(percentOf(replaced.usd, a.usd))} against \`${replaced.price}\`${a.guard ? " ⚠️" : ""} |`);
+      } else lines.push(`| \`${a.price}\` (${perUnitText(a.unit)}) | — | ${formatUsd(a.usd)} | new${a.guard ? " ⚠️" : ""} |`);
     }
     for (const s of p.scheduled) {
       const now = s.current !== undefined ? formatUsd(s.current) : "—";
-      if (s.kind === "announce") lines.push(`| \`${s.price}\` (${unitText(s.unit)}) | ${now} | from ${s.effectiveFrom}: ${formatUsd(s.usd)} | scheduled${s.current !== undefined ? `, ${formatPercent(percentOf(s.current, s.usd))}` : ""} |`);
-      else lines.push(`| \`${s.price}\` (${unitText(s.unit)}) | from ${s.effectiveFrom}: ${formatUsd(s.usd)} | ${now} | ${s.kind === "withdraw" ? "announcement withdrawn" : "lapsed ⚠️"} |`);
+      if (s.kind === "announce") lines.push(`| \`${s.price}\` (${perUnitText(s.unit)}) | ${now} | from ${s.effectiveFrom}: ${formatUsd(s.usd)} | scheduled${s.current !== undefined ? `, ${formatPercent(percentOf(s.current, s.usd))}` : ""} |`);
+      else lines.push(`| \`${s.price}\` (${perUnitText(s.unit)}) | from ${s.effectiveFrom}: ${formatUsd(s.usd)} | ${now} | ${s.kind === "withdraw" ? "announcement withdrawn" : "lapsed ⚠️"} |`);
     }
     for (const m of p.multipliers) {
       const old = m.old !== undefined ? `${m.old}×` : "—";
@@ -237,20 +238,16 @@ function capturedText(page: { fetchedAt: string; replayed?: Replayed }): string 
   return `replayed, not fetched from the vendor: the saved page ${page.replayed.file.split(/[\\/]/).slice(-2).join("/")} (${when}), replayed ${page.fetchedAt}`;
 }
 
-function unitText(unit: Unit): string {
-  return perUnitText(unit);
-}
-
 /**
  * One line per document whose amounts were not all read: how many it states, how many were read, passed over
  * (by which rule) and left unread, so a reviewer knows what the reading did not cover.
  */
 export function accountingLines(accounting: readonly AmountAccounting[] | undefined, documents?: readonly DocumentEvidence[]): string[] {
   const lines = (accounting ?? []).flatMap((a) => {
-    const passed = a.passedOver.reduce((n, p) => n + p.amounts, 0);
-    if (passed === 0 && a.unread === 0) return [];
+    const summary = passedOverSummary(a);
+    if (!summary) return [];
+    const { passed, rules } = summary;
     const name = a.document ? (documents?.find((d) => d.url === a.document)?.name ?? a.document) : "the page";
-    const rules = a.passedOver.map((p) => `${p.rule} ${p.amounts}`).join(", ");
     return [`- Amounts on ${name}: ${a.seen} stated, ${a.read} read, ${passed} passed over${rules ? ` (${rules})` : ""}, ${a.unread} unread`];
   });
   return lines;

@@ -1,3 +1,4 @@
+import { passedOverSummary } from "../extract/accounting.ts";
 import type { RunReport } from "../../schemas/run-report.ts";
 import { escapeMarkdown } from "../publish/markdown.ts";
 import { nextStepForProblem } from "./next-step.ts";
@@ -33,9 +34,9 @@ export function renderStepSummary(report: RunReport): string {
   }
   const accounting = report.sources.flatMap((s) =>
     (s.accounting ?? []).flatMap((a) => {
-      const passed = a.passedOver.reduce((n, p) => n + p.amounts, 0);
-      if (passed === 0 && a.unread === 0) return [];
-      const rules = a.passedOver.map((p) => `${p.rule} ${p.amounts}`).join(", ");
+      const summary = passedOverSummary(a);
+      if (!summary) return [];
+      const { passed, rules } = summary;
       return [`| ${s.source} | ${a.document ?? "page"} | ${a.seen} | ${a.read} | ${passed}${rules ? ` (${rules})` : ""} | ${a.unread} |`];
     }),
   );

@@ -2,6 +2,7 @@
  * What a run prints in a terminal or a log: one progress line per event, the summary table, the untracked
  * models and the error lines. Pure renderers; whether to colour is decided once, at the edge (`colourFor`).
  */
+import { passedOverSummary } from "../extract/accounting.ts";
 import type { RunReport, SourceReport } from "../../schemas/run-report.ts";
 import { describeFailure, problemErrorLine, sourceErrorLine } from "./next-step.ts";
 import type { RunErrorEvent, RunEvent } from "./progress.ts";
@@ -174,10 +175,10 @@ export function renderUntracked(report: RunReport, colour: boolean): string[] {
 export function renderAccounting(report: RunReport, colour: boolean): string[] {
   const lines = report.sources.flatMap((s) =>
     (s.accounting ?? []).flatMap((a) => {
-      const passed = a.passedOver.reduce((n, p) => n + p.amounts, 0);
-      if (passed === 0 && a.unread === 0) return [];
+      const summary = passedOverSummary(a);
+      if (!summary) return [];
+      const { passed, rules } = summary;
       const doc = a.document ? ` ${a.document}` : "";
-      const rules = a.passedOver.map((p) => `${p.rule} ${p.amounts}`).join(", ");
       const unread = a.unread > 0 ? paint("red", `${a.unread} unread`, colour) : "0 unread";
       return [`  ${s.source}${doc}: ${a.seen} stated, ${a.read} read, ${passed} passed over${rules ? ` (${rules})` : ""}, ${unread}`];
     }),

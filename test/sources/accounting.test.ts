@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SOURCES } from "../../pipeline/sources/index.ts";
+import { fixtureFiles } from "../support/fixture-files.ts";
 
 // Every dollar on every saved page of the vendors the pipeline reads (test/fixtures holds byte-identical copies of
 // ../shared/snapshots, checked by test/fixtures.test.ts) is accounted for: read into a price, passed over by a
@@ -26,16 +27,6 @@ const KNOWN_UNREAD: Record<string, string> = {
   "openai/models/chatgpt-image-latest__2026-07-09.md": "a mirror's copy whose block lost its label: which price each amount is cannot be told",
 };
 
-function pages(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) return pages(full);
-      return /\.(md|html|txt)$/.test(name) ? [full] : [];
-    });
-}
-
 /** The source of the vendor that reads this page (its model pages to `openai-models`, the rest to the pricing source). */
 function sourceFor(vendor: string, rel: string) {
   const ids = VENDOR_SOURCES[vendor]!;
@@ -44,7 +35,7 @@ function sourceFor(vendor: string, rel: string) {
 }
 
 describe("every dollar on every saved page of the vendors read today", () => {
-  const all = Object.keys(VENDOR_SOURCES).flatMap((vendor) => pages(path.join(FIXTURES, vendor)).map((file) => ({ vendor, file, rel: path.relative(FIXTURES, file) })));
+  const all = Object.keys(VENDOR_SOURCES).flatMap((vendor) => fixtureFiles(path.join(FIXTURES, vendor)).map((file) => ({ vendor, file, rel: path.relative(FIXTURES, file) })));
 
   it.each(all.map((p) => [p.rel, p] as const))("%s", (_, { vendor, file, rel }) => {
     const source = sourceFor(vendor, rel);

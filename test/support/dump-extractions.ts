@@ -11,29 +11,20 @@
  *
  * `--source ID` limits it to one source.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import MarkdownIt from "markdown-it";
 import { stripFrontMatter } from "../../pipeline/extract/document.ts";
 import { SOURCES } from "../../pipeline/sources/index.ts";
+import { fixtureFiles } from "./fixture-files.ts";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 const markdown = new MarkdownIt({ html: true, linkify: false, typographer: false });
 
-function files(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) return files(full);
-      return /\.(md|html|txt)$/.test(name) ? [full] : [];
-    });
-}
-
 const only = process.argv.includes("--source") ? process.argv[process.argv.indexOf("--source") + 1] : undefined;
 for (const source of SOURCES) {
   if (only && source.id !== only) continue;
-  for (const file of files(FIXTURES)) {
+  for (const file of fixtureFiles(FIXTURES)) {
     const rel = path.relative(FIXTURES, file);
     const body = readFileSync(file, "utf8");
     const native = /\.html?$/.test(file) ? "html" : "markdown";
