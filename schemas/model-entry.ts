@@ -20,7 +20,7 @@ export const ModelId = z
   });
 export type ModelId = z.infer<typeof ModelId>;
 
-export const ModelKind = z.enum(["text", "image", "embedding", "audio", "video"]);
+export const ModelKind = z.enum(["text", "image", "embedding", "rerank", "audio", "video"]);
 
 export const Usd = z
   .number()

@@ -13,6 +13,8 @@ import { z } from "zod";
  *   audio_input_per_minute    one minute of audio in (realtime, live)
  *   transcription_per_hour    one hour of audio transcribed
  *   input_per_1m_characters   1M characters of text in (text-to-speech)
+ *   image_input_per_1b_pixels 1B pixels of images in (multimodal embeddings)
+ *   thinking_output           output tokens of a thinking mode priced apart from the plain output (per 1M tokens)
  *   ocr_per_page              one page read
  *   search_per_request        one call (a web search, a request fee)
  *
@@ -39,9 +41,10 @@ export const TOKEN_DIMENSIONS = [
   "audio_input",
   "audio_cached_input",
   "audio_output",
+  "thinking_output",
 ] as const;
 
-export const UNITS = ["1M tokens", "image", "second", "minute", "hour", "1M characters", "page", "request"] as const;
+export const UNITS = ["1M tokens", "image", "second", "minute", "hour", "1M characters", "1B pixels", "page", "request"] as const;
 export const Unit = z.enum(UNITS);
 export type Unit = z.infer<typeof Unit>;
 
@@ -51,6 +54,7 @@ const PER_UNIT_SUFFIXES = {
   minute: "minute",
   hour: "hour",
   "1m_characters": "1M characters",
+  "1b_pixels": "1B pixels",
   page: "page",
   request: "request",
 } as const satisfies Record<string, Unit>;
@@ -74,9 +78,9 @@ export const PriceKey = z
   .describe(
     "Price key `[<tier>/]<dimension>[@<condition>]`: tier absent for standard, else batch/flex/priority/fast; " +
       "dimension one of input, cached_input, cache_write, cache_write_5m, cache_write_1h, output (USD per 1M tokens), " +
-      "image_input, image_cached_input, image_output, audio_input, audio_cached_input, audio_output (USD per 1M tokens of that kind), " +
+      "image_input, image_cached_input, image_output, audio_input, audio_cached_input, audio_output, thinking_output (USD per 1M tokens of that kind), " +
       "image:<quality>:<WxH>, image:<N>k or image (USD per image), " +
-      "<what>_per_<second|minute|hour|1m_characters|page|request>[:<variant>] (USD per that unit, e.g. video_per_second:720p, transcription_per_minute); " +
+      "<what>_per_<second|minute|hour|1m_characters|1b_pixels|page|request>[:<variant>] (USD per that unit, e.g. video_per_second:720p, transcription_per_minute); " +
       "condition e.g. over_200k, long, peak, off_peak.",
   );
 export type PriceKey = z.infer<typeof PriceKey>;

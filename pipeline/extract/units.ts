@@ -19,7 +19,7 @@ export interface BilledUnit {
 
 const PER = String.raw`(?:\/|\bper\b|\bevery\b)\s*`;
 /** `1M`, `1 M`, `M`, `1,000,000`, `million`, `one million` → 1e6; `1K`, `1,000`, `1000`, `thousand` → 1e3. */
-const COUNT = String.raw`(1\s?M\b|M\b|1,000,000\b|1000000\b|(?:one\s+)?million\b|1\s?K\b|K\b|1,000\b|1000\b|thousand\b|100\b)?\s*`;
+const COUNT = String.raw`(1\s?B\b|B\b|(?:one\s+)?billion\b|1\s?M\b|M\b|1,000,000\b|1000000\b|(?:one\s+)?million\b|1\s?K\b|K\b|1,000\b|1000\b|thousand\b|100\b)?\s*`;
 
 const UNIT_WORDS: readonly [Unit, RegExp][] = [
   ["1M tokens", /^(?:(?:input|output|cached|text|image|audio|prompt|completion)\s+)*tokens?\b|^MTok\b/i],
@@ -28,6 +28,7 @@ const UNIT_WORDS: readonly [Unit, RegExp][] = [
   ["second", /^(?:(?:video|audio)\s+)?(?:seconds?|secs?|s)\b/i],
   ["minute", /^(?:(?:audio|video)\s+)?(?:minutes?|mins?)\b/i],
   ["hour", /^(?:(?:audio|video)\s+)?(?:hours?|hrs?|h)\b/i],
+  ["1B pixels", /^(?:(?:image|input)\s+)?pixels?\b/i],
   ["page", /^pages?\b/i],
   ["request", /^(?:requests?|calls?|searches|search(?:\s+quer(?:y|ies))?|quer(?:y|ies)|tool\s+calls?|sources?)\b/i],
 ];
@@ -56,6 +57,8 @@ export function billedUnitIn(text: string): BilledUnit | undefined {
 
 function countOf(count: string | undefined, unit: Unit): number | undefined {
   const c = (count ?? "").replace(/\s/g, "").toLowerCase();
+  if (/^(?:1b|b|billion|onebillion)$/.test(c)) return unit === "1B pixels" ? 1e9 : undefined;
+  if (unit === "1B pixels") return undefined; // pixels are priced per billion by convention, nothing else is trusted
   const n = c === "" ? 1 : /^(?:1m|m|1,000,000|1000000|million|onemillion)$/.test(c) ? 1e6 : /^(?:1k|k|1,000|1000|thousand)$/.test(c) ? 1e3 : c === "100" ? 100 : undefined;
   if (n === undefined) return undefined;
   // Tokens and characters are priced per 1M by convention: "per token" without a count is not a unit we trust.
@@ -68,6 +71,6 @@ function countOf(count: string | undefined, unit: Unit): number | undefined {
  * `$0.50 / 1K tokens` → 500; `$5 / 1K requests` → 0.005; `$4 / 1000 pages` → 0.004.
  */
 export function perUnit(usd: number, billed: BilledUnit): number {
-  const per = billed.unit === "1M tokens" || billed.unit === "1M characters" ? 1e6 : 1;
+  const per = billed.unit === "1M tokens" || billed.unit === "1M characters" ? 1e6 : billed.unit === "1B pixels" ? 1e9 : 1;
   return scaleDecimal(usd, per / billed.quantity);
 }

@@ -99,7 +99,7 @@ describe("npm run catalog -- add <model-id> --from <source-id>", () => {
     const required = FIELDS.filter((f) => f !== "contextWindow" && f !== "maxOutput");
     for (const field of required) expect(validate.stderr).toMatch(new RegExp(`^${REMOVED_FILE}: /${field}: missing: fill in `, "m"));
     expect(validate.stderr).toContain(`${REMOVED_FILE}: /releaseDate: missing: fill in a day, YYYY-MM-DD`);
-    expect(validate.stderr).toContain(`${REMOVED_FILE}: /kind: missing: fill in one of "text", "image", "embedding", "audio", "video"`);
+    expect(validate.stderr).toContain(`${REMOVED_FILE}: /kind: missing: fill in one of "text", "image", "embedding", "rerank", "audio", "video"`);
     expect(validate.stderr).toContain(`${required.length} problem(s)`);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/catalog is invalid/);

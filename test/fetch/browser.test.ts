@@ -183,9 +183,13 @@ describe("browser fetch of a page whose table is built by a script", () => {
   it("keeps at most two pages open at once, whatever the number of hosts (each is a renderer process)", async () => {
     let open = 0;
     let mostOpen = 0;
+    // Each request is held until a second one is open (or 5 s pass), so on a loaded machine the
+    // pages still overlap when the fetcher allows two, and a third would be seen if it allowed three.
     const slowPage = async (_req: unknown, res: import("node:http").ServerResponse) => {
       mostOpen = Math.max(mostOpen, ++open);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const start = Date.now();
+      while (mostOpen < 2 && Date.now() - start < 5_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
       open--;
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<p>DeepSeek pricing: $0.28</p>");
     };
