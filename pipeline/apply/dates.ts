@@ -1,5 +1,6 @@
 import { UTCDate } from "@date-fns/utc";
-import { format, isMatch } from "date-fns";
+import { format } from "date-fns/format";
+import { isMatch } from "date-fns/isMatch";
 
 /** Today in UTC as YYYY-MM-DD: a nightly run at 00:30 UTC verifies "today", wherever it runs. */
 export function todayUtc(now: Date = new Date()): string {

@@ -3,7 +3,8 @@
  * offline: a stored vendor page must not call home or run scripts, so JavaScript is off and every request
  * but the page itself is aborted.
  */
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { playwright } from "../fetch/playwright.ts";
 import { CHROMIUM_ARGS, chromiumExecutable, chromiumStatus } from "../fetch/browser.ts";
 import { ROW_ATTR, SHOT_ATTR } from "./evidence-rows.ts";
 
@@ -99,7 +100,8 @@ export class TableScreenshotter {
         this.launching = refused;
       }
     }
-    this.launching ??= chromium
+    this.launching ??= playwright()
+      .chromium
       .launch({ executablePath: this.executablePath, args: [...CHROMIUM_ARGS, "--dns-prefetch-disable"] })
       .catch((err: unknown) => {
         const message = err instanceof Error ? err.message.split("\n")[0] : String(err);

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import PQueue from "p-queue";
-import { chromium, errors, type Browser, type BrowserContext, type Page, type Request, type Response } from "playwright-core";
+import type { Browser, BrowserContext, Page, Request, Response } from "playwright-core";
+import { playwright } from "./playwright.ts";
 import { FetchError } from "./errors.ts";
 import { defaultHostQueues } from "./host-queue.ts";
 import {
@@ -75,7 +76,7 @@ export function chromiumStatus(env: NodeJS.ProcessEnv = process.env): { path: st
 
 function playwrightOwnChromium(): string | undefined {
   try {
-    const own = chromium.executablePath();
+    const own = playwright().chromium.executablePath();
     return own && existsSync(own) ? own : undefined;
   } catch {
     return undefined;
@@ -175,7 +176,7 @@ export class BrowserFetcher {
   private async launch(url: string): Promise<{ browser: Browser; userAgent: string | undefined }> {
     let browser: Browser;
     try {
-      browser = await chromium.launch({ executablePath: this.executablePath, args: [...CHROMIUM_ARGS] });
+      browser = await playwright().chromium.launch({ executablePath: this.executablePath, args: [...CHROMIUM_ARGS] });
     } catch (err) {
       const which = this.executablePath ?? "Playwright's own Chromium";
       throw new FetchError(
@@ -292,7 +293,7 @@ export class BrowserFetcher {
         try {
           await page.waitForSelector(options.waitForSelector, { state: "attached", timeout: remaining() });
         } catch (err) {
-          if (err instanceof errors.TimeoutError) {
+          if (err instanceof playwright().errors.TimeoutError) {
             throw new FetchError("timeout", url, `"${options.waitForSelector}" did not appear within ${timeoutMs} ms`, {
               status,
               retryable: true,
@@ -496,7 +497,7 @@ function offHostError(url: string, target: string, what = "not followed"): Fetch
 function navigationError(url: string, err: unknown, timeoutMs: number, timedOut: boolean): FetchError {
   if (err instanceof FetchError) return err;
   const message = firstLine(err);
-  if (timedOut || err instanceof errors.TimeoutError) {
+  if (timedOut || err instanceof playwright().errors.TimeoutError) {
     return new FetchError("timeout", url, `page did not load and settle within ${timeoutMs} ms`, { retryable: true, cause: err });
   }
   const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];

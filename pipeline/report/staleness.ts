@@ -1,5 +1,5 @@
 import { utc } from "@date-fns/utc";
-import { differenceInCalendarDays } from "date-fns";
+import { differenceInCalendarDays } from "date-fns/differenceInCalendarDays";
 import type { FreshnessReport, RetiredEntry, StaleEntry, VendorStaleness } from "../../schemas/freshness-report.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
 

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -8,6 +9,12 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
  * of a whole run's time) are tested in test/evidence and test/demo, and a run without a Chromium says so and goes on.
  */
 export const NO_SCREENSHOTS_ENV: Readonly<Record<string, string>> = { CHROMIUM_PATH: "/nonexistent/no-chromium-for-this-test" };
+
+/**
+ * tsx's loader, by file URL (tests run the CLI from temporary checkouts with no node_modules). Loaded with
+ * `--import` into the one node process: the `tsx` command would start a second node process per run.
+ */
+const TSX_LOADER = pathToFileURL(path.join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs")).href;
 
 export interface CliResult {
   status: number | null;
@@ -21,7 +28,7 @@ export interface CliResult {
  */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(REPO_ROOT, "pipeline/cli.ts"), ...args], {
+    const child = spawn(process.execPath, [...(process.env.PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROF_DIR}`] : []), "--import", TSX_LOADER, path.join(REPO_ROOT, "pipeline/cli.ts"), ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
