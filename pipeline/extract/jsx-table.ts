@@ -31,6 +31,9 @@ export interface JsxTable {
   rows: JsxRow[];
   /** The markdown headings above the call, outermost first: ["Model Pricing", "K3 Series Models"]. */
   headings: string[];
+  /** Where the call stands in the page: `body.slice(start, end)` is `<DocTable … />`. */
+  start: number;
+  end: number;
 }
 
 export interface JsxRow {
@@ -84,7 +87,7 @@ export function jsxTablesIn(body: string): JsxTableReading[] {
       const cells = splitItems(inner[1]!).map(cellValue);
       table.push({ cells, text: cells.map((c) => c.text).join(" | ") });
     }
-    out.push({ index, component, header, rows: table, headings: headingsBefore(body, m.index) });
+    out.push({ index, component, header, rows: table, headings: headingsBefore(body, m.index), start: m.index, end });
   }
   return out;
 }
@@ -217,4 +220,22 @@ function headingsBefore(body: string, at: number): string[] {
     if (deepest === 1) break;
   }
   return found;
+}
+
+/**
+ * The page with each JSX table call replaced by the HTML table it shows, cells as read here: for a page to be
+ * rendered and shown to a person (a screenshot of the row a price came from), where the call would be nothing.
+ */
+export function jsxTablesAsHtml(body: string): string {
+  let out = "";
+  let from = 0;
+  for (const t of jsxTablesIn(body)) {
+    if ("broken" in t) continue;
+    const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const head = `<thead><tr>${t.header.map((h) => `<th>${escape(h)}</th>`).join("")}</tr></thead>`;
+    const rows = t.rows.map((r) => `<tr>${r.cells.map((c) => `<td>${escape(c.text)}</td>`).join("")}</tr>`).join("");
+    out += `${body.slice(from, t.start)}<table>${head}<tbody>${rows}</tbody></table>`;
+    from = t.end;
+  }
+  return out + body.slice(from);
 }

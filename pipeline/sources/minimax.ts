@@ -1,4 +1,5 @@
 import { ModelId } from "../../schemas/model-entry.ts";
+import { unitOf } from "../../schemas/price-key.ts";
 import { contextBoundIn, contextSplitOf, type ContextBound } from "../extract/context-bounds.ts";
 import type { PageFormat } from "../extract/document.ts";
 import { cleanText } from "../extract/document.ts";
@@ -131,7 +132,7 @@ function readPriceTable(result: ExtractionBuilder, t: MdxTable, where: string): 
     const rowWhere = `${where}, row "${rowText(r)}"`;
     const name = r.cells[modelAt]!;
     const price = priceAt >= 0 ? readCellPrice(r.cells[priceAt]!, r.markup?.[priceAt]) : undefined;
-    if (/\(discontinued\)|-free$/i.test(name) || price?.kind === "free") {
+    if (/\(discontinued\)/i.test(name) || price?.kind === "free") {
       // A discontinued model has no current price; a free one is never $0.
       result.untrackedModel(`${name}${price?.kind === "free" ? " (free)" : ""}`, rowWhere);
       result.passOver("untracked-model", rowText(r));
@@ -169,12 +170,8 @@ function readPriceTable(result: ExtractionBuilder, t: MdxTable, where: string): 
       result.passOver("unit-not-tracked", rowText(r));
       continue;
     }
-    for (const model of ids) result.observe({ model: model!, price: key, usd, unit: key.startsWith("image") ? "image" : billedUnitFor(key), evidence: rowText(r) }, rowWhere);
+    for (const model of ids) result.observe({ model: model!, price: key, usd, unit: unitOf(key)!, evidence: rowText(r) }, rowWhere);
   }
-}
-
-function billedUnitFor(key: string) {
-  return key.startsWith("video_per_request") ? "request" : key.startsWith("video_per_second") ? "second" : key === "transcription_per_hour" ? "hour" : "1M characters";
 }
 
 /** Model / API | Material Type | Billing Rules: fees for what a video is made from, in prose. */

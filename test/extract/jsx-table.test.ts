@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { jsxTablesIn } from "../../pipeline/extract/jsx-table.ts";
+import { loadDocument } from "../../pipeline/extract/document.ts";
+import { jsxTablesAsHtml, jsxTablesIn } from "../../pipeline/extract/jsx-table.ts";
+import { readTables } from "../../pipeline/extract/tables.ts";
 import { amountsStatedIn } from "../../pipeline/extract/accounting.ts";
 
 const PAGE = `### K3 Series Models
@@ -39,6 +41,13 @@ describe("JSX tables (columns and rows as props)", () => {
 
   it("says why a call cannot be read, instead of guessing its columns", () => {
     expect(other).toEqual({ index: 1, component: "DocTable", broken: 'a column without a string title: { width: "1%" }' });
+  });
+
+  it("renders as the HTML tables it shows, for a person to see the row a price came from", () => {
+    const [table] = readTables(loadDocument(jsxTablesAsHtml(PAGE), "markdown"));
+    expect(table!.header).toEqual(["Model", "Unit", "Input Price", "Context Window"]);
+    expect(table!.rows[0]!.cells).toEqual(["kimi-k3", "1M tokens", "$3.00", "1,048,576 tokens"]);
+    expect(table!.headings).toEqual(["K3 Series Models"]);
   });
 
   it("lets the accounting see a dollar written as a JSX string expression", () => {
