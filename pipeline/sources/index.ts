@@ -1,7 +1,9 @@
 import { anthropicPricingSource } from "./anthropic.ts";
 import { deepSeekPricingSource } from "./deepseek.ts";
 import { geminiPricingSource } from "./gemini.ts";
+import { minimaxPricingSource } from "./minimax.ts";
 import { mistralPricingSource } from "./mistral/index.ts";
+import { moonshotPricingSource } from "./moonshot.ts";
 import { openAiPricingSource } from "./openai.ts";
 import { openAiModelPagesSource } from "./openai-models.ts";
 import type { PricingSource } from "./source.ts";
@@ -16,6 +18,8 @@ export const SOURCES: readonly PricingSource[] = [
   deepSeekPricingSource,
   xAiPricingSource,
   mistralPricingSource,
+  minimaxPricingSource,
+  moonshotPricingSource,
 ];
 
 export function sourceById(id: string): PricingSource | undefined {
