@@ -1,4 +1,5 @@
 import { anthropicPricingSource } from "./anthropic.ts";
+import { coherePricingSource } from "./cohere.ts";
 import { deepSeekPricingSource } from "./deepseek.ts";
 import { geminiPricingSource } from "./gemini.ts";
 import { mistralPricingSource } from "./mistral/index.ts";
@@ -16,6 +17,7 @@ export const SOURCES: readonly PricingSource[] = [
   deepSeekPricingSource,
   xAiPricingSource,
   mistralPricingSource,
+  coherePricingSource,
 ];
 
 export function sourceById(id: string): PricingSource | undefined {

@@ -16,6 +16,7 @@ const VENDOR_SOURCES: Record<string, string[]> = {
   deepseek: ["deepseek-pricing"],
   xai: ["xai-pricing"],
   mistral: ["mistral-pricing"],
+  cohere: ["cohere-pricing"],
 };
 
 /**
