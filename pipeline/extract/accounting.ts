@@ -104,6 +104,8 @@ function htmlText(html: string): string {
 
 function plain(text: string): string {
   return markFootnotesInMarkup(text)
+    // A dollar sign written as a JSX string expression, `<>{"$"}3.00</>` (MDX tables in props), is a `$`.
+    .replace(/\{\s*(["'`])\$\1\s*\}/g, "$")
     .replace(/<\/?[A-Za-z][^>]*>/g, " ")
     .replace(/&(?:#36|#x24|dollar);/gi, "$")
     .replace(/&nbsp;|&#160;/gi, " ")

@@ -22,15 +22,22 @@ export interface TableRow {
   inherited: boolean[];
   /** The row as written on the page, for evidence and problem messages. */
   text: string;
+  /** Each cell's inner HTML (`readTables($, { markup: true })` only): for a cell whose markup says more than its text, a struck list price. */
+  markup?: string[];
+}
+
+export interface ReadTablesOptions {
+  /** Keep each cell's inner HTML beside its text (`TableRow.markup`). */
+  markup?: boolean;
 }
 
 /** Read every `<table>` of a document, in page order. */
-export function readTables($: CheerioAPI): PageTable[] {
+export function readTables($: CheerioAPI, options: ReadTablesOptions = {}): PageTable[] {
   // Plain walks over the parsed nodes: a cheerio wrapper or selector per cell and per sibling made this
   // half of every source's extraction time.
   return descendants($.root()[0]!, "table").map((table, index) => {
     const trs = descendants(table, "tr");
-    const grid = expandGrid(trs);
+    const grid = expandGrid(trs, options.markup ? (cell) => $(cell).html() ?? "" : undefined);
     const hasHead = trs.some((tr) => hasAncestor(tr, "thead"));
     const [first, ...rest] = grid;
     return {
@@ -43,17 +50,19 @@ export function readTables($: CheerioAPI): PageTable[] {
 }
 
 /** A table's `<tr>`s with `rowspan`/`colspan` expanded into a rectangular-enough grid. */
-function expandGrid(trs: readonly Element[]): TableRow[] {
+function expandGrid(trs: readonly Element[], markupOf?: (cell: Element) => string): TableRow[] {
   const rows: TableRow[] = [];
   // Cells still owed to later rows by a rowspan: column → { text, rows left }.
-  const pending = new Map<number, { text: string; left: number }>();
+  const pending = new Map<number, { text: string; html: string; left: number }>();
   for (const tr of trs) {
     const cells: string[] = [];
     const inherited: boolean[] = [];
+    const markup: string[] = [];
     let col = 0;
     const fillPending = () => {
       for (let p = pending.get(col); p; p = pending.get(col)) {
         cells[col] = p.text;
+        markup[col] = p.html;
         inherited[col] = true;
         if (--p.left === 0) pending.delete(col);
         col++;
@@ -63,12 +72,14 @@ function expandGrid(trs: readonly Element[]): TableRow[] {
       if (!isTag(cell) || (cell.name !== "th" && cell.name !== "td")) continue;
       fillPending();
       const text = cellText(cell);
+      const html = markupOf ? markupOf(cell) : "";
       const colspan = clampSpan(cell.attribs.colspan);
       const rowspan = clampSpan(cell.attribs.rowspan);
       for (let i = 0; i < colspan; i++) {
         cells[col] = text;
+        markup[col] = html;
         inherited[col] = false;
-        if (rowspan > 1) pending.set(col, { text, left: rowspan - 1 });
+        if (rowspan > 1) pending.set(col, { text, html, left: rowspan - 1 });
         col++;
       }
     }
@@ -77,6 +88,7 @@ function expandGrid(trs: readonly Element[]): TableRow[] {
       cells: Array.from(cells, (c) => c ?? ""),
       inherited: Array.from(inherited, (c) => c ?? false),
       text: cleanText(textOf(tr)),
+      ...(markupOf ? { markup: Array.from(cells, (_, i) => markup[i] ?? "") } : {}),
     });
   }
   return rows;

@@ -74,3 +74,13 @@ export function perUnit(usd: number, billed: BilledUnit): number {
   const per = billed.unit === "1M tokens" || billed.unit === "1M characters" ? 1e6 : billed.unit === "1B pixels" ? 1e9 : 1;
   return scaleDecimal(usd, per / billed.quantity);
 }
+
+/**
+ * A price per generated clip whose unit names the clip: `$0.28 per 768P, 6s video`, `per 1080P 10s video`,
+ * `/ 720p, 5-second video`. One request buys one clip, so the key is a price per request whose variant names it
+ * (`768p_6s`); undefined when the text states no such clip.
+ */
+export function videoClipIn(text: string): { variant: string; phrase: string } | undefined {
+  const m = /(?:\/|\bper\b)\s*(\d{3,4})\s*p\s*,?\s*(\d{1,3})\s*-?\s*(?:s|secs?|seconds?)\b\s*(?:videos?|clips?)\b/i.exec(text);
+  return m ? { variant: `${m[1]}p_${m[2]}s`, phrase: m[0] } : undefined;
+}
