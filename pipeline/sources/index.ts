@@ -5,6 +5,7 @@ import { geminiPricingSource } from "./gemini.ts";
 import { mistralPricingSource } from "./mistral/index.ts";
 import { openAiPricingSource } from "./openai.ts";
 import { openAiModelPagesSource } from "./openai-models.ts";
+import { perplexityPricingSource } from "./perplexity.ts";
 import type { PricingSource } from "./source.ts";
 import { xAiPricingSource } from "./xai.ts";
 
@@ -18,6 +19,7 @@ export const SOURCES: readonly PricingSource[] = [
   xAiPricingSource,
   mistralPricingSource,
   coherePricingSource,
+  perplexityPricingSource,
 ];
 
 export function sourceById(id: string): PricingSource | undefined {

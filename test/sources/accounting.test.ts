@@ -17,6 +17,7 @@ const VENDOR_SOURCES: Record<string, string[]> = {
   xai: ["xai-pricing"],
   mistral: ["mistral-pricing"],
   cohere: ["cohere-pricing"],
+  perplexity: ["perplexity-pricing"],
 };
 
 /**

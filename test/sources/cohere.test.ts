@@ -139,7 +139,7 @@ describe("a replay of the newest page", () => {
     ]);
     const page = read(OCTOBER);
     const diff = diffSource(source.extract(page, "html"), covered, "2026-10-06");
-    expect(diff.entries.map((e) => [e.model, e.outcome])).toEqual(covered.map((e) => [e.id, "verified"]));
+    expect(diff.entries.map((e) => [e.model, e.outcome]).sort()).toEqual(covered.map((e) => [e.id, "verified"]).sort());
     const raised = diffSource(source.extract(page.replace('\\"inputPrice\\":0.0375', '\\"inputPrice\\":0.05'), "html"), covered, "2026-10-06");
     expect(raised.entries.find((e) => e.model === "cohere/command-r7b-12-2024")).toMatchObject({ outcome: "changed" });
   });
