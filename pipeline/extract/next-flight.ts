@@ -160,3 +160,34 @@ export function flightObjectsWithKey(html: string, key: string): Record<string, 
 export function isFlightReference(value: unknown): value is string {
   return typeof value === "string" && value.startsWith("$") && !value.startsWith("$$");
 }
+
+/**
+ * What a reader of a page reads when its words are all in the flight payload (an excerpt of the script chunks
+ * alone, or a page whose cards the client renders): every text string of the payload, one per line, flight
+ * markers left out and a leading `$$` (the payload's escape of a leading `$`) undone; and every number under a key `isAmountKey`
+ * names (`inputPrice`), written as the `$` amount the page renders from it. A source accounts for the page's
+ * dollars against this text (`extractWith(…, { statedIn })`), since the HTML outside the scripts states none.
+ */
+export function flightText(html: string, isAmountKey: (key: string) => boolean = () => false): string {
+  const lines: string[] = [];
+  const walk = (value: unknown, key: string | undefined): void => {
+    if (typeof value === "string") {
+      const text = flightString(value);
+      if (text !== undefined && text.trim() !== "") lines.push(text);
+    } else if (typeof value === "number") {
+      if (key !== undefined && isAmountKey(key)) lines.push(`$${value}`);
+    } else if (Array.isArray(value)) {
+      for (const v of value) walk(v, undefined);
+    } else if (value !== null && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) walk(v, k);
+    }
+  };
+  for (const row of flightRows(html)) walk(row.value, undefined);
+  return lines.join("\n");
+}
+
+/** A text string of the payload as the page renders it (`$$3.75 / hour` → `$3.75 / hour`); undefined for a marker or a non-string. */
+export function flightString(value: unknown): string | undefined {
+  if (typeof value !== "string" || isFlightReference(value as unknown)) return undefined;
+  return value.startsWith("$$") ? value.slice(1) : value;
+}

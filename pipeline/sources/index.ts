@@ -1,4 +1,5 @@
 import { anthropicPricingSource } from "./anthropic.ts";
+import { coherePricingSource } from "./cohere.ts";
 import { deepSeekPricingSource } from "./deepseek.ts";
 import { geminiPricingSource } from "./gemini.ts";
 import { minimaxPricingSource } from "./minimax.ts";
@@ -6,6 +7,7 @@ import { mistralPricingSource } from "./mistral/index.ts";
 import { moonshotPricingSource } from "./moonshot.ts";
 import { openAiPricingSource } from "./openai.ts";
 import { openAiModelPagesSource } from "./openai-models.ts";
+import { perplexityPricingSource } from "./perplexity.ts";
 import type { PricingSource } from "./source.ts";
 import { xAiPricingSource } from "./xai.ts";
 
@@ -20,6 +22,8 @@ export const SOURCES: readonly PricingSource[] = [
   mistralPricingSource,
   minimaxPricingSource,
   moonshotPricingSource,
+  coherePricingSource,
+  perplexityPricingSource,
 ];
 
 export function sourceById(id: string): PricingSource | undefined {

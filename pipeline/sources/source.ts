@@ -286,11 +286,17 @@ export class ExtractionBuilder {
  * refused before any reading, every amount the page states is accounted for after it, and an exception in
  * the reader makes the page `failed` instead of crashing the run.
  */
-export function extractWith(sourceId: string, body: string, read: (result: ExtractionBuilder) => void): Extraction {
+export function extractWith(
+  sourceId: string,
+  body: string,
+  read: (result: ExtractionBuilder) => void,
+  options: { statedIn?: (body: string) => string } = {},
+): Extraction {
   const result = new ExtractionBuilder(sourceId);
   try {
     if (!refuseForeignPage(result, body)) read(result);
-    if (!result.failed) result.accountFor(body);
+    // `statedIn`: where a reader sees the page's amounts when not in its own text (a page all in a script payload: next-flight's `flightText`).
+    if (!result.failed) result.accountFor(options.statedIn ? options.statedIn(body) : body);
   } catch (error) {
     result.fail(`the extractor stopped on this page: ${error instanceof Error ? error.message : String(error)}`, "page");
   }

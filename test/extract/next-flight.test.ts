@@ -5,6 +5,8 @@ import {
   flightChunks,
   flightObjectsWithKey,
   flightRows,
+  flightString,
+  flightText,
   isFlightReference,
   objectsWithKey,
   readStringLiteral,
@@ -54,5 +56,24 @@ describe("Next.js flight payload", () => {
     expect(isFlightReference("$$5 off")).toBe(false);
     expect(isFlightReference("5$")).toBe(false);
     expect(objectsWithKey({ a: [{ pricing: 1 }, { b: { pricing: 2 } }] }, "pricing")).toEqual([{ pricing: 1 }, { pricing: 2 }]);
+  });
+
+  it("gives the text a reader of a flight-only page sees: strings, escaped dollars undone, amounts under the keys named", () => {
+    const row = {
+      cards: [
+        { modelName: "Rerank", pricings: [{ inputLabel: "Cost", inputPrice: 2, overridePer: "1K searches" }], count: 3 },
+        { modelName: "Transcribe", text: "$$3.75 / hour / instance", ref: "$L16", children: ["$", "$1", null, {}] },
+      ],
+    };
+    const html = page(`1f:${JSON.stringify(row)}\n`);
+    const text = flightText(html, (key) => /Price$/.test(key));
+    expect(text.split("\n")).toEqual(["Rerank", "Cost", "$2", "1K searches", "Transcribe", "$3.75 / hour / instance"]);
+    // A number under any other key is not an amount; without a key test none is.
+    expect(text).not.toContain("3\n");
+    expect(flightText(html)).not.toContain("$2");
+    expect(flightString("$$3.75")).toBe("$3.75");
+    expect(flightString("costs $$5")).toBe("costs $$5");
+    expect(flightString("$L16")).toBeUndefined();
+    expect(flightString(4)).toBeUndefined();
   });
 });

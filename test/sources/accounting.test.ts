@@ -18,6 +18,8 @@ const VENDOR_SOURCES: Record<string, string[]> = {
   mistral: ["mistral-pricing"],
   minimax: ["minimax-pricing"],
   moonshot: ["moonshot-pricing"],
+  cohere: ["cohere-pricing"],
+  perplexity: ["perplexity-pricing"],
 };
 
 /**
