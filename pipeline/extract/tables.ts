@@ -22,15 +22,31 @@ export interface TableRow {
   inherited: boolean[];
   /** The row as written on the page, for evidence and problem messages. */
   text: string;
+  /**
+   * Per cell, its text block by block (`<p>`, `<blockquote>`, `<div>`, `<br>`…), when `readTables` is asked for
+   * them: a cell `<p>qwen-plus</p><blockquote>Currently equivalent to …</blockquote>` is ["qwen-plus", "Currently
+   * equivalent to …"], where `cells` runs the blocks together ("qwen-plusCurrently equivalent to …").
+   */
+  lines?: string[][];
+}
+
+export interface ReadTablesOptions {
+  /** Also give each cell's text block by block (`TableRow.lines`). */
+  lines?: boolean;
+  /**
+   * Keep struck-through text marked in `cells` as `~~…~~` (`<del>`, `<s>`, `<strike>`), so a cell
+   * `<del>$0.15</del> $0.075` reads "~~$0.15~~ $0.075" for `saleIn` instead of two bare amounts.
+   */
+  strikes?: boolean;
 }
 
 /** Read every `<table>` of a document, in page order. */
-export function readTables($: CheerioAPI): PageTable[] {
+export function readTables($: CheerioAPI, options: ReadTablesOptions = {}): PageTable[] {
   // Plain walks over the parsed nodes: a cheerio wrapper or selector per cell and per sibling made this
   // half of every source's extraction time.
   return descendants($.root()[0]!, "table").map((table, index) => {
     const trs = descendants(table, "tr");
-    const grid = expandGrid(trs);
+    const grid = expandGrid(trs, options.lines === true, options.strikes === true);
     const hasHead = trs.some((tr) => hasAncestor(tr, "thead"));
     const [first, ...rest] = grid;
     return {
@@ -43,17 +59,19 @@ export function readTables($: CheerioAPI): PageTable[] {
 }
 
 /** A table's `<tr>`s with `rowspan`/`colspan` expanded into a rectangular-enough grid. */
-function expandGrid(trs: readonly Element[]): TableRow[] {
+function expandGrid(trs: readonly Element[], withLines: boolean, strikes: boolean): TableRow[] {
   const rows: TableRow[] = [];
   // Cells still owed to later rows by a rowspan: column → { text, rows left }.
-  const pending = new Map<number, { text: string; left: number }>();
+  const pending = new Map<number, { text: string; lines: string[]; left: number }>();
   for (const tr of trs) {
     const cells: string[] = [];
+    const lines: string[][] = [];
     const inherited: boolean[] = [];
     let col = 0;
     const fillPending = () => {
       for (let p = pending.get(col); p; p = pending.get(col)) {
         cells[col] = p.text;
+        lines[col] = p.lines;
         inherited[col] = true;
         if (--p.left === 0) pending.delete(col);
         col++;
@@ -62,13 +80,15 @@ function expandGrid(trs: readonly Element[]): TableRow[] {
     for (const cell of tr.children) {
       if (!isTag(cell) || (cell.name !== "th" && cell.name !== "td")) continue;
       fillPending();
-      const text = cellText(cell);
+      const text = cellText(cell, strikes);
+      const blocks = withLines ? blockLines(cell) : [];
       const colspan = clampSpan(cell.attribs.colspan);
       const rowspan = clampSpan(cell.attribs.rowspan);
       for (let i = 0; i < colspan; i++) {
         cells[col] = text;
+        lines[col] = blocks;
         inherited[col] = false;
-        if (rowspan > 1) pending.set(col, { text, left: rowspan - 1 });
+        if (rowspan > 1) pending.set(col, { text, lines: blocks, left: rowspan - 1 });
         col++;
       }
     }
@@ -77,9 +97,53 @@ function expandGrid(trs: readonly Element[]): TableRow[] {
       cells: Array.from(cells, (c) => c ?? ""),
       inherited: Array.from(inherited, (c) => c ?? false),
       text: cleanText(textOf(tr)),
+      ...(withLines ? { lines: Array.from(lines, (l) => l ?? []) } : {}),
     });
   }
   return rows;
+}
+
+const BLOCKS = new Set(["p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "section", "dd", "dt"]);
+
+/** A cell's text split where a block element (or `<br>`) starts or ends, each piece cleaned, empty ones dropped. */
+function blockLines(cell: Element): string[] {
+  const out: string[] = [];
+  let line = "";
+  const flush = () => {
+    const t = cleanText(line);
+    if (t) out.push(t);
+    line = "";
+  };
+  const walk = (n: AnyNode) => {
+    if (isText(n)) line += n.data;
+    else if (isTag(n) && n.name === "br") flush();
+    else if (hasChildren(n) && !isComment(n)) {
+      const block = isTag(n) && BLOCKS.has(n.name);
+      if (block) flush();
+      for (const c of n.children) walk(c);
+      if (block) flush();
+    }
+  };
+  for (const c of cell.children) walk(c);
+  flush();
+  return out;
+}
+
+/**
+ * A header of two rows: a group cell spanning columns ("Output price (per 1 million tokens)", colspan 2) over
+ * its sub-headers ("Non-Thinking mode" | "Thinking mode"), the other header cells spanning both rows. The
+ * second row is read as the first body row by `readTables`; this joins it into the header ("Output price (per
+ * 1 million tokens) Thinking mode") and drops it. A table whose first body row does not carry the header's
+ * first cell down (by rowspan) is returned as it is.
+ */
+export function withSubHeaders(table: PageTable): PageTable {
+  const [second, ...rest] = table.rows;
+  if (!second || !second.inherited[0] || second.cells[0] !== table.header[0]) return table;
+  const header = table.header.map((h, i) => {
+    const sub = second.cells[i] ?? "";
+    return second.inherited[i] || sub === "" || sub === h ? h : `${h} ${sub}`;
+  });
+  return { ...table, header, rows: rest };
 }
 
 function clampSpan(value: string | undefined): number {
@@ -88,19 +152,21 @@ function clampSpan(value: string | undefined): number {
 }
 
 /** A cell's text; `<br>` becomes a space so "Portrait:<br>1024x1536" stays readable. */
-function cellText(cell: Element): string {
-  return cleanText(textOf(cell, " "));
+function cellText(cell: Element, strikes = false): string {
+  return cleanText(textOf(cell, " ", strikes));
 }
 
 /** The text of a node as cheerio's `.text()` gives it (text and CDATA, no comments); `<br>` as `br`. */
-function textOf(node: AnyNode, br = ""): string {
+function textOf(node: AnyNode, br = "", strikes = false): string {
   if (isText(node)) return node.data;
   if (isTag(node) && node.name === "br") return br;
   if (!hasChildren(node) || isComment(node)) return "";
   let text = "";
-  for (const child of node.children) text += textOf(child, br);
+  for (const child of node.children) text += textOf(child, br, strikes);
+  if (strikes && isTag(node) && STRUCK.has(node.name) && text.trim() !== "") return ` ~~${text.trim()}~~ `;
   return text;
 }
+const STRUCK = new Set(["del", "s", "strike"]);
 
 /** The elements named `name` below `node`, in document order (nested tables included, as `find` does). */
 function descendants(node: AnyNode, name: string): Element[] {

@@ -1,3 +1,4 @@
+import { alibabaPricingSource } from "./alibaba.ts";
 import { anthropicPricingSource } from "./anthropic.ts";
 import { deepSeekPricingSource } from "./deepseek.ts";
 import { geminiPricingSource } from "./gemini.ts";
@@ -6,6 +7,7 @@ import { openAiPricingSource } from "./openai.ts";
 import { openAiModelPagesSource } from "./openai-models.ts";
 import type { PricingSource } from "./source.ts";
 import { xAiPricingSource } from "./xai.ts";
+import { zaiPricingSource } from "./zai.ts";
 
 /** Every source the pipeline runs, by id. Adding a vendor page = one module + one line here. */
 export const SOURCES: readonly PricingSource[] = [
@@ -16,6 +18,8 @@ export const SOURCES: readonly PricingSource[] = [
   deepSeekPricingSource,
   xAiPricingSource,
   mistralPricingSource,
+  zaiPricingSource,
+  alibabaPricingSource,
 ];
 
 export function sourceById(id: string): PricingSource | undefined {
