@@ -90,7 +90,7 @@ export function unitLineIn(lines: readonly string[]): BilledUnit | undefined {
   if (units.length === 0) return undefined;
   return units.every((u) => u.unit === units[0]!.unit && u.quantity === units[0]!.quantity) ? units[0] : undefined;
 }
-const UNIT_LINE = /^(?:all\s+)?(?:prices?|pricing|rates?)\b[^.]*\bper\b/i;
+const UNIT_LINE = /^(?:all\s+)?(?:prices?|pricing)\b[^.]*\bper\b/i;
 
 /**
  * A price with the same price restated in another unit beside it, as an equivalent:
