@@ -125,7 +125,7 @@ function readModelTable(result: ExtractionBuilder, table: PageTable, section: st
       const column = columns[i]!;
       const text = row.cells[i]!;
       if (column === "storage") {
-        result.passOver("tool-fees", text, "context-cache storage, a fee no price key holds");
+        result.passOver("unit-not-tracked", text, "context-cache storage, a fee no price key holds");
         continue;
       }
       if (isNoPrice(text)) continue;
