@@ -30,6 +30,8 @@ export const PASS_RULES = {
   "restated-in-another-unit": "the price beside it restated in another unit (an equivalent, not a price of its own)",
   "list-price": "a list price struck through (or called original) beside the sale price billed today, which is read",
   "fine-tuning": "training prices and prices of fine-tuned models, which the catalog does not track",
+  // Alibaba prices a model per deployment scope; the catalog holds the Global (else International) one.
+  "other-deployment-scope": "a deployment scope tied to one region (Hong Kong, the Chinese Mainland …), beside the Global or International price that is read",
 } as const;
 export type PassRule = keyof typeof PASS_RULES;
 

@@ -11,7 +11,8 @@ export type MoneyCell =
   | { kind: "none"; text: string }
   | { kind: "unreadable"; text: string; reason: string };
 
-const NONE = /^(?:-|–|—|n\/a|na|not available|not applicable|tbd|\(none\)|none)$/i;
+// A lone backslash is how Z.ai's tables mark a price the model does not have (GLM-OCR's cached input).
+const NONE = /^(?:-|–|—|\\|n\/a|na|not available|not applicable|tbd|\(none\)|none)$/i;
 
 /** Cells that mean "this price does not exist" (as opposed to a price we failed to read). */
 export function isNoPrice(text: string): boolean {

@@ -38,6 +38,19 @@ export function tokenDimensionIn(text: string): TokenDimension | undefined {
   return input ? "input" : "output";
 }
 
+/**
+ * Which mode of a thinking model a header or cell names: "Thinking mode (chain of thought + answer)" → thinking,
+ * "Non-Thinking mode" → non_thinking, "Non-Thinking and Thinking modes" → both; undefined when it names neither
+ * ("Chain of thought + answer" alone is what one output price covers, not a mode).
+ */
+export function thinkingModeIn(text: string): "thinking" | "non_thinking" | "both" | undefined {
+  const t = cleanText(text).toLowerCase();
+  const non = /\bnon[-\s]?thinking\b/.test(t);
+  const thinking = /\bthinking\b/.test(t.replace(/\bnon[-\s]?thinking\b/g, " "));
+  if (non && thinking) return "both";
+  return non ? "non_thinking" : thinking ? "thinking" : undefined;
+}
+
 /** The one tier a text names among other words ("Batch input", "Fast mode pricing"); undefined for none or several. */
 export function tierNamedIn(text: string): Tier | undefined {
   const t = text.toLowerCase();

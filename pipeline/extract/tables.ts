@@ -29,6 +29,22 @@ export interface TableRow {
 export interface ReadTablesOptions {
   /** Keep each cell's inner HTML beside its text (`TableRow.markup`). */
   markup?: boolean;
+  /**
+   * Per cell, its text block by block (`<p>`, `<blockquote>`, `<div>`, `<br>`…), when `readTables` is asked for
+   * them: a cell `<p>qwen-plus</p><blockquote>Currently equivalent to …</blockquote>` is ["qwen-plus", "Currently
+   * equivalent to …"], where `cells` runs the blocks together ("qwen-plusCurrently equivalent to …").
+   */
+  lines?: string[][];
+}
+
+export interface ReadTablesOptions {
+  /** Also give each cell's text block by block (`TableRow.lines`). */
+  lines?: boolean;
+  /**
+   * Keep struck-through text marked in `cells` as `~~…~~` (`<del>`, `<s>`, `<strike>`), so a cell
+   * `<del>$0.15</del> $0.075` reads "~~$0.15~~ $0.075" for `saleIn` instead of two bare amounts.
+   */
+  strikes?: boolean;
 }
 
 /** Read every `<table>` of a document, in page order. */
@@ -38,6 +54,7 @@ export function readTables($: CheerioAPI, options: ReadTablesOptions = {}): Page
   return descendants($.root()[0]!, "table").map((table, index) => {
     const trs = descendants(table, "tr");
     const grid = expandGrid(trs, options.markup ? (cell) => $(cell).html() ?? "" : undefined);
+    const grid = expandGrid(trs, options.lines === true, options.strikes === true);
     const hasHead = trs.some((tr) => hasAncestor(tr, "thead"));
     const [first, ...rest] = grid;
     return {
@@ -54,8 +71,13 @@ function expandGrid(trs: readonly Element[], markupOf?: (cell: Element) => strin
   const rows: TableRow[] = [];
   // Cells still owed to later rows by a rowspan: column → { text, rows left }.
   const pending = new Map<number, { text: string; html: string; left: number }>();
+function expandGrid(trs: readonly Element[], withLines: boolean, strikes: boolean): TableRow[] {
+  const rows: TableRow[] = [];
+  // Cells still owed to later rows by a rowspan: column → { text, rows left }.
+  const pending = new Map<number, { text: string; lines: string[]; left: number }>();
   for (const tr of trs) {
     const cells: string[] = [];
+    const lines: string[][] = [];
     const inherited: boolean[] = [];
     const markup: string[] = [];
     let col = 0;
@@ -63,6 +85,7 @@ function expandGrid(trs: readonly Element[], markupOf?: (cell: Element) => strin
       for (let p = pending.get(col); p; p = pending.get(col)) {
         cells[col] = p.text;
         markup[col] = p.html;
+        lines[col] = p.lines;
         inherited[col] = true;
         if (--p.left === 0) pending.delete(col);
         col++;
@@ -73,6 +96,8 @@ function expandGrid(trs: readonly Element[], markupOf?: (cell: Element) => strin
       fillPending();
       const text = cellText(cell);
       const html = markupOf ? markupOf(cell) : "";
+      const text = cellText(cell, strikes);
+      const blocks = withLines ? blockLines(cell) : [];
       const colspan = clampSpan(cell.attribs.colspan);
       const rowspan = clampSpan(cell.attribs.rowspan);
       for (let i = 0; i < colspan; i++) {
@@ -80,6 +105,9 @@ function expandGrid(trs: readonly Element[], markupOf?: (cell: Element) => strin
         markup[col] = html;
         inherited[col] = false;
         if (rowspan > 1) pending.set(col, { text, html, left: rowspan - 1 });
+        lines[col] = blocks;
+        inherited[col] = false;
+        if (rowspan > 1) pending.set(col, { text, lines: blocks, left: rowspan - 1 });
         col++;
       }
     }
@@ -89,9 +117,53 @@ function expandGrid(trs: readonly Element[], markupOf?: (cell: Element) => strin
       inherited: Array.from(inherited, (c) => c ?? false),
       text: cleanText(textOf(tr)),
       ...(markupOf ? { markup: Array.from(cells, (_, i) => markup[i] ?? "") } : {}),
+      ...(withLines ? { lines: Array.from(lines, (l) => l ?? []) } : {}),
     });
   }
   return rows;
+}
+
+const BLOCKS = new Set(["p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "section", "dd", "dt"]);
+
+/** A cell's text split where a block element (or `<br>`) starts or ends, each piece cleaned, empty ones dropped. */
+function blockLines(cell: Element): string[] {
+  const out: string[] = [];
+  let line = "";
+  const flush = () => {
+    const t = cleanText(line);
+    if (t) out.push(t);
+    line = "";
+  };
+  const walk = (n: AnyNode) => {
+    if (isText(n)) line += n.data;
+    else if (isTag(n) && n.name === "br") flush();
+    else if (hasChildren(n) && !isComment(n)) {
+      const block = isTag(n) && BLOCKS.has(n.name);
+      if (block) flush();
+      for (const c of n.children) walk(c);
+      if (block) flush();
+    }
+  };
+  for (const c of cell.children) walk(c);
+  flush();
+  return out;
+}
+
+/**
+ * A header of two rows: a group cell spanning columns ("Output price (per 1 million tokens)", colspan 2) over
+ * its sub-headers ("Non-Thinking mode" | "Thinking mode"), the other header cells spanning both rows. The
+ * second row is read as the first body row by `readTables`; this joins it into the header ("Output price (per
+ * 1 million tokens) Thinking mode") and drops it. A table whose first body row does not carry the header's
+ * first cell down (by rowspan) is returned as it is.
+ */
+export function withSubHeaders(table: PageTable): PageTable {
+  const [second, ...rest] = table.rows;
+  if (!second || !second.inherited[0] || second.cells[0] !== table.header[0]) return table;
+  const header = table.header.map((h, i) => {
+    const sub = second.cells[i] ?? "";
+    return second.inherited[i] || sub === "" || sub === h ? h : `${h} ${sub}`;
+  });
+  return { ...table, header, rows: rest };
 }
 
 function clampSpan(value: string | undefined): number {
@@ -100,19 +172,21 @@ function clampSpan(value: string | undefined): number {
 }
 
 /** A cell's text; `<br>` becomes a space so "Portrait:<br>1024x1536" stays readable. */
-function cellText(cell: Element): string {
-  return cleanText(textOf(cell, " "));
+function cellText(cell: Element, strikes = false): string {
+  return cleanText(textOf(cell, " ", strikes));
 }
 
 /** The text of a node as cheerio's `.text()` gives it (text and CDATA, no comments); `<br>` as `br`. */
-function textOf(node: AnyNode, br = ""): string {
+function textOf(node: AnyNode, br = "", strikes = false): string {
   if (isText(node)) return node.data;
   if (isTag(node) && node.name === "br") return br;
   if (!hasChildren(node) || isComment(node)) return "";
   let text = "";
-  for (const child of node.children) text += textOf(child, br);
+  for (const child of node.children) text += textOf(child, br, strikes);
+  if (strikes && isTag(node) && STRUCK.has(node.name) && text.trim() !== "") return ` ~~${text.trim()}~~ `;
   return text;
 }
+const STRUCK = new Set(["del", "s", "strike"]);
 
 /** The elements named `name` below `node`, in document order (nested tables included, as `find` does). */
 function descendants(node: AnyNode, name: string): Element[] {

@@ -19,7 +19,7 @@ export interface BilledUnit {
 
 const PER = String.raw`(?:\/|\bper\b|\bevery\b)\s*`;
 /** `1M`, `1 M`, `M`, `1,000,000`, `million`, `one million` → 1e6; `1K`, `1,000`, `1000`, `thousand` → 1e3. */
-const COUNT = String.raw`(1\s?B\b|B\b|(?:one\s+)?billion\b|1\s?M\b|M\b|1,000,000\b|1000000\b|(?:one\s+)?million\b|1\s?K\b|K\b|1,000\b|1000\b|thousand\b|100\b)?\s*`;
+const COUNT = String.raw`(1\s?B\b|B\b|(?:one\s+)?billion\b|1\s?M\b|M\b|1,000,000\b|1000000\b|(?:one\s+|1\s+)?million\b|1\s?K\b|K\b|1,000\b|1000\b|thousand\b|100\b)?\s*`;
 
 const UNIT_WORDS: readonly [Unit, RegExp][] = [
   ["1M tokens", /^(?:(?:input|output|cached|text|image|audio|prompt|completion)\s+)*tokens?\b|^MTok\b/i],
@@ -30,7 +30,8 @@ const UNIT_WORDS: readonly [Unit, RegExp][] = [
   ["hour", /^(?:(?:audio|video)\s+)?(?:hours?|hrs?|h)\b/i],
   ["1B pixels", /^(?:(?:image|input)\s+)?pixels?\b/i],
   ["page", /^pages?\b/i],
-  ["request", /^(?:requests?|calls?|searches|search(?:\s+quer(?:y|ies))?|quer(?:y|ies)|tool\s+calls?|sources?)\b/i],
+  // "per video" (a generated video, billed whole) and "/ use" (a tool's use) are one request each.
+  ["request", /^(?:requests?|calls?|searches|search(?:\s+quer(?:y|ies))?|quer(?:y|ies)|tool\s+calls?|sources?|videos?|uses?)\b/i],
 ];
 
 const PHRASE = new RegExp(`${PER}${COUNT}([A-Za-z][A-Za-z ]*)`, "i");
@@ -59,7 +60,7 @@ function countOf(count: string | undefined, unit: Unit): number | undefined {
   const c = (count ?? "").replace(/\s/g, "").toLowerCase();
   if (/^(?:1b|b|billion|onebillion)$/.test(c)) return unit === "1B pixels" ? 1e9 : undefined;
   if (unit === "1B pixels") return undefined; // pixels are priced per billion by convention, nothing else is trusted
-  const n = c === "" ? 1 : /^(?:1m|m|1,000,000|1000000|million|onemillion)$/.test(c) ? 1e6 : /^(?:1k|k|1,000|1000|thousand)$/.test(c) ? 1e3 : c === "100" ? 100 : undefined;
+  const n = c === "" ? 1 : /^(?:1m|m|1,000,000|1000000|million|onemillion|1million)$/.test(c) ? 1e6 : /^(?:1k|k|1,000|1000|thousand)$/.test(c) ? 1e3 : c === "100" ? 100 : undefined;
   if (n === undefined) return undefined;
   // Tokens and characters are priced per 1M by convention: "per token" without a count is not a unit we trust.
   if ((unit === "1M tokens" || unit === "1M characters") && n === 1) return c === "" ? undefined : n;
@@ -84,3 +85,30 @@ export function videoClipIn(text: string): { variant: string; phrase: string } |
   const m = /(?:\/|\bper\b)\s*(\d{3,4})\s*p\s*,?\s*(\d{1,3})\s*-?\s*(?:s|secs?|seconds?)\b\s*(?:videos?|clips?)\b/i.exec(text);
   return m ? { variant: `${m[1]}p_${m[2]}s`, phrase: m[0] } : undefined;
 }
+ * The unit a line above a table states for every price in it: "Prices per 1M tokens.", "Prices per image.",
+ * "Prices per video.", "All prices are per 1M tokens", "Prices in USD per 1M tokens". Only a line that speaks
+ * of the prices (not a note that mentions a unit in passing) counts; the first such line wins, and two lines
+ * stating different units give none (the reader then reports the cells that state no unit of their own).
+ */
+export function unitLineIn(lines: readonly string[]): BilledUnit | undefined {
+  const units = lines
+    .filter((l) => UNIT_LINE.test(l.trim()) && l.length <= 80)
+    .map(billedUnitIn)
+    .filter((u): u is BilledUnit => u !== undefined);
+  if (units.length === 0) return undefined;
+  return units.every((u) => u.unit === units[0]!.unit && u.quantity === units[0]!.quantity) ? units[0] : undefined;
+}
+const UNIT_LINE = /^(?:all\s+)?(?:prices?|pricing)\b[^.]*\bper\b/i;
+
+/**
+ * A price with the same price restated in another unit beside it, as an equivalent:
+ * "$0.03 / MTok (equivalent to approximately $0.0024/minute)", "$3.50 (≈ $0.0053/min)". Gives the price as
+ * stated (`main`) and the restatement (`equivalent`), which is the same price in other words, not a second price.
+ */
+export function restatedEquivalentIn(text: string): { main: string; equivalent: string } | undefined {
+  const m = EQUIVALENT.exec(text);
+  if (!m) return undefined;
+  const main = (text.slice(0, m.index) + text.slice(m.index + m[0].length)).replace(/\s+/g, " ").trim();
+  return /\$\s?\d/.test(main) ? { main, equivalent: m[1]!.trim() } : undefined;
+}
+const EQUIVALENT = /\(\s*((?:(?:equivalent|equal|equals|equates)\s+to|≈|~|approx\.?|approximately|about|roughly|i\.e\.,?)\s*(?:approximately\s+|about\s+|roughly\s+)?\$\s?\d[^)]*)\)/i;

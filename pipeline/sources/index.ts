@@ -1,3 +1,4 @@
+import { alibabaPricingSource } from "./alibaba.ts";
 import { anthropicPricingSource } from "./anthropic.ts";
 import { coherePricingSource } from "./cohere.ts";
 import { deepSeekPricingSource } from "./deepseek.ts";
@@ -10,6 +11,7 @@ import { openAiModelPagesSource } from "./openai-models.ts";
 import { perplexityPricingSource } from "./perplexity.ts";
 import type { PricingSource } from "./source.ts";
 import { xAiPricingSource } from "./xai.ts";
+import { zaiPricingSource } from "./zai.ts";
 
 /** Every source the pipeline runs, by id. Adding a vendor page = one module + one line here. */
 export const SOURCES: readonly PricingSource[] = [
@@ -24,6 +26,8 @@ export const SOURCES: readonly PricingSource[] = [
   moonshotPricingSource,
   coherePricingSource,
   perplexityPricingSource,
+  zaiPricingSource,
+  alibabaPricingSource,
 ];
 
 export function sourceById(id: string): PricingSource | undefined {

@@ -20,6 +20,8 @@ const VENDOR_SOURCES: Record<string, string[]> = {
   moonshot: ["moonshot-pricing"],
   cohere: ["cohere-pricing"],
   perplexity: ["perplexity-pricing"],
+  zai: ["zai-pricing"],
+  alibaba: ["alibaba-pricing"],
 };
 
 /**
