@@ -16,6 +16,8 @@ const VENDOR_SOURCES: Record<string, string[]> = {
   deepseek: ["deepseek-pricing"],
   xai: ["xai-pricing"],
   mistral: ["mistral-pricing"],
+  voyage: ["voyage-pricing"],
+  elevenlabs: ["elevenlabs-pricing"],
 };
 
 /**
