@@ -16,7 +16,8 @@ import { type BilledUnit, billedUnitIn } from "./units.ts";
  * nesting: a card ends where the next heading of its level starts, so markup that never closes a card's
  * `<div>`s (each card nested in the one before, as browsers repair it) reads the same as balanced markup.
  *
- * A line is the text of a block element with no block element inside it (`<p>`, `<div>`, `<li>`, a heading).
+ * A line is the text of a block element with no block element inside it (`<p>`, `<div>`, `<li>`, a heading),
+ * or a run of text beside block children.
  * An amount line struck through beside a sale figure gives the sale figure and its list price
  * (`extract/sale-price.ts`); one that cannot be read surely says why. A line that states an amount among other
  * words ("from $5 / month", "Save $20") is not a card price: it is in `otherAmounts`, for the caller to
@@ -118,18 +119,41 @@ function readCard(name: string, lines: readonly Line[]): PriceCard {
   return card;
 }
 
-/** The leaf block elements below `node` with text, in document order (a heading is always one line). */
+/**
+ * The lines below `node`, in document order: each block element with no block inside it (a heading always
+ * whole), and each run of text beside block children (`<div>$0.05<p>Price per hour</p></div>` is two lines).
+ */
 function linesOf($: CheerioAPI, node: AnyNode, out: Line[]): Line[] {
   if (!hasChildren(node)) return out;
+  let text = "";
+  let html = "";
+  const flush = () => {
+    const line = cleanText(text);
+    if (line) out.push({ tag: "text", text: line, html });
+    text = html = "";
+  };
   for (const child of node.children) {
-    if (!isTag(child) || child.name === "script" || child.name === "style" || child.name === "template") continue;
-    if (BLOCKS.has(child.name) && (HEADINGS.test(child.name) || !hasBlockInside(child))) {
-      const text = cleanText(textOf(child));
-      if (text) out.push({ tag: child.name, text, html: $(child).html() ?? "" });
+    if (isText(child)) {
+      text += child.data;
+      html += child.data;
       continue;
     }
-    linesOf($, child, out);
+    if (!isTag(child) || child.name === "script" || child.name === "style" || child.name === "template") continue;
+    const block = BLOCKS.has(child.name);
+    if (!block && !hasBlockInside(child)) {
+      text += textOf(child); // an inline element (`<span>`, `<del>`, `<br>`) is part of the run it stands in
+      html += $.html(child);
+      continue;
+    }
+    flush();
+    if (block && (HEADINGS.test(child.name) || !hasBlockInside(child))) {
+      const line = cleanText(textOf(child));
+      if (line) out.push({ tag: child.name, text: line, html: $(child).html() ?? "" });
+    } else {
+      linesOf($, child, out);
+    }
   }
+  flush();
   return out;
 }
 
@@ -140,6 +164,7 @@ function hasBlockInside(el: Element): boolean {
 
 function textOf(node: AnyNode): string {
   if (isText(node)) return node.data;
+  if (isTag(node) && node.name === "br") return " ";
   if (!hasChildren(node) || (isTag(node) && (node.name === "script" || node.name === "style"))) return "";
   let text = "";
   for (const child of node.children) text += isTag(child) && child.name === "br" ? " " : textOf(child);

@@ -33,3 +33,10 @@ describe("price cards", () => {
     expect(cards[0]!.lines).not.toContain("$99 is not a card's");
   });
 });
+
+describe("price cards: text beside block children", () => {
+  it("reads an amount written straight into a block that also holds the unit's block", () => {
+    const [card] = priceCardsIn(loadDocument(`<h3>A</h3><div>$0.22<p>Price per hour</p></div>`, "html"));
+    expect(card!.prices).toMatchObject([{ usd: 0.22, billed: { unit: "hour" }, unitLine: "Price per hour" }]);
+  });
+});
