@@ -81,7 +81,9 @@ function readVoyage(result: ExtractionBuilder, body: string): void {
           continue;
         }
         const key = KEY_BY_UNIT[rate.unit]!;
-        for (const id of ids) result.observe({ model: `voyage/${id}`, price: key, usd: rate.usd, unit: rate.unit, evidence: row.text }, rowWhere);
+        // The row as written, cell by cell (its text runs a cell's ids together where `<br />` parted them).
+        const evidence = row.cells.join(" | ");
+        for (const id of ids) result.observe({ model: `voyage/${id}`, price: key, usd: rate.usd, unit: rate.unit, evidence }, rowWhere);
         for (const r of rate.readings) result.accountRead(r.text); // "$0.00012" per thousand is read as 0.12 per 1M
       }
     }

@@ -49,7 +49,7 @@ describe("docs.voyageai.com/docs/pricing.md 2026-08-13", () => {
     expect(rowOf("voyage-3-large")).toMatch(/\$0\.00018\s*\|\s*\$0\.18\s*\|/);
     expect(prices["voyage/voyage-3-large"]).toEqual({ input: 0.18 });
     const large = x.observations.find((o) => o.model === "voyage/voyage-4-large");
-    expect(large?.evidence).toBe("voyage-4-large $0.00012 $0.12 200 million");
+    expect(large?.evidence).toBe("voyage-4-large | $0.00012 | $0.12 | 200 million");
     expect(large?.unit).toBe("1M tokens");
   });
 
@@ -57,6 +57,7 @@ describe("docs.voyageai.com/docs/pricing.md 2026-08-13", () => {
     const prices = pricesOf(x);
     for (const id of ["voyage-finance-2", "voyage-law-2", "voyage-code-2"]) expect(prices[`voyage/${id}`], id).toEqual({ input: 0.12 });
     expect(prices["voyage/voyage-multimodal-3"]).toEqual({ input: 0.12, image_input_per_1b_pixels: 0.6 });
+    expect(x.observations.find((o) => o.model === "voyage/voyage-law-2")?.evidence).toBe("voyage-finance-2 voyage-law-2 voyage-code-2 | $0.00012 | $0.12 | 50 million");
     for (const id of ["voyage-01", "voyage-lite-01", "voyage-lite-01-instruct", "voyage-02", "voyage-lite-02-instruct", "voyage-2"]) expect(prices[`voyage/${id}`], id).toEqual({ input: 0.1 });
     expect(Object.keys(prices).every((m) => /^voyage\/[a-z0-9][a-z0-9.-]*$/.test(m))).toBe(true);
   });
