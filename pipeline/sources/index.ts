@@ -2,6 +2,7 @@ import { alibabaPricingSource } from "./alibaba.ts";
 import { anthropicPricingSource } from "./anthropic.ts";
 import { coherePricingSource } from "./cohere.ts";
 import { deepSeekPricingSource } from "./deepseek.ts";
+import { elevenLabsPricingSource } from "./elevenlabs.ts";
 import { geminiPricingSource } from "./gemini.ts";
 import { minimaxPricingSource } from "./minimax.ts";
 import { mistralPricingSource } from "./mistral/index.ts";
@@ -10,6 +11,7 @@ import { openAiPricingSource } from "./openai.ts";
 import { openAiModelPagesSource } from "./openai-models.ts";
 import { perplexityPricingSource } from "./perplexity.ts";
 import type { PricingSource } from "./source.ts";
+import { voyagePricingSource } from "./voyage.ts";
 import { xAiPricingSource } from "./xai.ts";
 import { zaiPricingSource } from "./zai.ts";
 
@@ -28,6 +30,8 @@ export const SOURCES: readonly PricingSource[] = [
   perplexityPricingSource,
   zaiPricingSource,
   alibabaPricingSource,
+  voyagePricingSource,
+  elevenLabsPricingSource,
 ];
 
 export function sourceById(id: string): PricingSource | undefined {

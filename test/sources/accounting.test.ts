@@ -22,6 +22,8 @@ const VENDOR_SOURCES: Record<string, string[]> = {
   perplexity: ["perplexity-pricing"],
   zai: ["zai-pricing"],
   alibaba: ["alibaba-pricing"],
+  voyage: ["voyage-pricing"],
+  elevenlabs: ["elevenlabs-pricing"],
 };
 
 /**
