@@ -24,11 +24,6 @@ export interface TableRow {
   text: string;
   /** Each cell's inner HTML (`readTables($, { markup: true })` only): for a cell whose markup says more than its text, a struck list price. */
   markup?: string[];
-}
-
-export interface ReadTablesOptions {
-  /** Keep each cell's inner HTML beside its text (`TableRow.markup`). */
-  markup?: boolean;
   /**
    * Per cell, its text block by block (`<p>`, `<blockquote>`, `<div>`, `<br>`…), when `readTables` is asked for
    * them: a cell `<p>qwen-plus</p><blockquote>Currently equivalent to …</blockquote>` is ["qwen-plus", "Currently
@@ -38,6 +33,8 @@ export interface ReadTablesOptions {
 }
 
 export interface ReadTablesOptions {
+  /** Keep each cell's inner HTML beside its text (`TableRow.markup`). */
+  markup?: boolean;
   /** Also give each cell's text block by block (`TableRow.lines`). */
   lines?: boolean;
   /**
@@ -53,8 +50,7 @@ export function readTables($: CheerioAPI, options: ReadTablesOptions = {}): Page
   // half of every source's extraction time.
   return descendants($.root()[0]!, "table").map((table, index) => {
     const trs = descendants(table, "tr");
-    const grid = expandGrid(trs, options.markup ? (cell) => $(cell).html() ?? "" : undefined);
-    const grid = expandGrid(trs, options.lines === true, options.strikes === true);
+    const grid = expandGrid(trs, options.markup ? (cell) => $(cell).html() ?? "" : undefined, options.lines === true, options.strikes === true);
     const hasHead = trs.some((tr) => hasAncestor(tr, "thead"));
     const [first, ...rest] = grid;
     return {
@@ -67,14 +63,10 @@ export function readTables($: CheerioAPI, options: ReadTablesOptions = {}): Page
 }
 
 /** A table's `<tr>`s with `rowspan`/`colspan` expanded into a rectangular-enough grid. */
-function expandGrid(trs: readonly Element[], markupOf?: (cell: Element) => string): TableRow[] {
+function expandGrid(trs: readonly Element[], markupOf: ((cell: Element) => string) | undefined, withLines: boolean, strikes: boolean): TableRow[] {
   const rows: TableRow[] = [];
-  // Cells still owed to later rows by a rowspan: column → { text, rows left }.
-  const pending = new Map<number, { text: string; html: string; left: number }>();
-function expandGrid(trs: readonly Element[], withLines: boolean, strikes: boolean): TableRow[] {
-  const rows: TableRow[] = [];
-  // Cells still owed to later rows by a rowspan: column → { text, rows left }.
-  const pending = new Map<number, { text: string; lines: string[]; left: number }>();
+  // Cells still owed to later rows by a rowspan: column → { text, html, lines, rows left }.
+  const pending = new Map<number, { text: string; html: string; lines: string[]; left: number }>();
   for (const tr of trs) {
     const cells: string[] = [];
     const lines: string[][] = [];
@@ -94,7 +86,6 @@ function expandGrid(trs: readonly Element[], withLines: boolean, strikes: boolea
     for (const cell of tr.children) {
       if (!isTag(cell) || (cell.name !== "th" && cell.name !== "td")) continue;
       fillPending();
-      const text = cellText(cell);
       const html = markupOf ? markupOf(cell) : "";
       const text = cellText(cell, strikes);
       const blocks = withLines ? blockLines(cell) : [];
@@ -103,11 +94,9 @@ function expandGrid(trs: readonly Element[], withLines: boolean, strikes: boolea
       for (let i = 0; i < colspan; i++) {
         cells[col] = text;
         markup[col] = html;
-        inherited[col] = false;
-        if (rowspan > 1) pending.set(col, { text, html, left: rowspan - 1 });
         lines[col] = blocks;
         inherited[col] = false;
-        if (rowspan > 1) pending.set(col, { text, lines: blocks, left: rowspan - 1 });
+        if (rowspan > 1) pending.set(col, { text, html, lines: blocks, left: rowspan - 1 });
         col++;
       }
     }

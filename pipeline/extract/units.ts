@@ -85,6 +85,8 @@ export function videoClipIn(text: string): { variant: string; phrase: string } |
   const m = /(?:\/|\bper\b)\s*(\d{3,4})\s*p\s*,?\s*(\d{1,3})\s*-?\s*(?:s|secs?|seconds?)\b\s*(?:videos?|clips?)\b/i.exec(text);
   return m ? { variant: `${m[1]}p_${m[2]}s`, phrase: m[0] } : undefined;
 }
+
+/**
  * The unit a line above a table states for every price in it: "Prices per 1M tokens.", "Prices per image.",
  * "Prices per video.", "All prices are per 1M tokens", "Prices in USD per 1M tokens". Only a line that speaks
  * of the prices (not a note that mentions a unit in passing) counts; the first such line wins, and two lines
