@@ -23,6 +23,12 @@ export type Observation = z.infer<typeof Observation>;
 export const Problem = z.strictObject({
   message: z.string().min(1),
   where: z.string().min(1),
+  /**
+   * The models whose prices this problem leaves unread, when it is about them alone (a row of one model whose
+   * two columns disagree): a run still compares the source's other models if none of these is in the catalog.
+   * Absent when the problem may touch any price of the page (an unread amount, a changed layout).
+   */
+  models: z.array(ModelId).min(1).optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 

@@ -442,7 +442,8 @@ async function readSource(source: PricingSource, covered: ModelEntry[], ctx: Rea
   const counts = { ...base.counts, observations: extraction.observations.length };
   let failure: SourceOutcome["failure"];
   let reason: string | undefined;
-  if (extraction.status !== "ok") {
+  const comparable = extraction.status === "ok" || confinedToModelsOutsideCatalog(extraction, ctx.entries);
+  if (extraction.status !== "ok" && !comparable) {
     const first = extraction.problems[0];
     const detail = `${first ? `${first.message} (at ${first.where})` : "no reason given"}${extraction.problems.length > 1 ? ` (+${extraction.problems.length - 1} more)` : ""}`;
     reason = `${extraction.status === "failed" ? "page not read" : "page read only in part"}: ${detail}`;
@@ -457,7 +458,8 @@ async function readSource(source: PricingSource, covered: ModelEntry[], ctx: Rea
   const timings = { fetchMs, extractMs: Math.round(extractMs), totalMs: Math.round(performance.now() - t0) };
   const report: SourceReport = {
     ...base,
-    status: extraction.status,
+    // A reading whose problems touch no catalog entry is compared, and reported ok with those problems listed.
+    status: comparable ? "ok" : extraction.status,
     ...(reason ? { reason } : {}),
     ...reportedPages(pages, several),
     counts,
@@ -485,7 +487,21 @@ async function readSource(source: PricingSource, covered: ModelEntry[], ctx: Rea
     ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),
     ...(extraction.accounting ? { accounting: extraction.accounting } : {}),
   };
-  return { source, covered, report, failure, pages, evidence, ...(extraction.status === "ok" ? { extraction } : {}) };
+  return { source, covered, report, failure, pages, evidence, ...(comparable ? { extraction } : {}) };
+}
+
+/**
+ * A partial reading every problem of which is about models the catalog does not hold (Voyage's page states two
+ * prices for voyage-context-4, which has no entry): every catalog price it read was read surely, so the source
+ * is compared, its problems still listed. Any problem that may touch another price (an unread amount, a layout
+ * change, a problem naming no model) keeps the whole source untouched, as before.
+ */
+export function confinedToModelsOutsideCatalog(extraction: Extraction, entries: ReadonlyMap<string, ModelEntry>): boolean {
+  return (
+    extraction.status === "partial" &&
+    extraction.problems.length > 0 &&
+    extraction.problems.every((p) => p.models !== undefined && p.models.every((m) => !entries.has(m)))
+  );
 }
 
 /**

@@ -88,7 +88,7 @@ export function combineDocuments(sourceId: string, documents: readonly DocumentE
     const at = (where: string) => (documents.length > 1 ? `${document.name}: ${where}` : where);
     for (const o of extraction.observations) result.observe(o, at("page"));
     for (const u of extraction.untracked) result.untrackedModel(u.name, at(u.where));
-    for (const p of extraction.problems) result.problem(p.message, at(p.where));
+    for (const p of extraction.problems) result.problem(p.message, at(p.where), p.models);
     for (const n of extraction.notices ?? []) result.notice(n.text, n.models);
     for (const m of extraction.multipliers ?? []) result.multiplier({ ...m, document: m.document ?? document.url }, at("page"));
     for (const a of extraction.accounting ?? []) result.accounting.push({ ...a, document: a.document ?? document.url });
@@ -151,8 +151,9 @@ export class ExtractionBuilder {
     this.observed.set(slot, parsed.data);
   }
 
-  problem(message: string, where: string): void {
-    this.problems.push({ message, where });
+  /** `models`: the models it leaves unread, when it is about them alone (see `Problem.models`). */
+  problem(message: string, where: string, models?: readonly string[]): void {
+    this.problems.push({ message, where, ...(models && models.length > 0 ? { models: [...models] } : {}) });
   }
 
   /**

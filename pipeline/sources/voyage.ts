@@ -72,12 +72,12 @@ function readVoyage(result: ExtractionBuilder, body: string): void {
       }
       for (const rate of restatedRatesIn(row.cells, read)) {
         if (rate.kind === "bad") {
-          result.problem(`"${rate.text}" under "${rate.header}": ${rate.reason}; not read`, rowWhere);
+          result.problem(`"${rate.text}" under "${rate.header}": ${rate.reason}; not read`, rowWhere, ids.map((id) => `voyage/${id}`));
           continue;
         }
         if (rate.kind === "disagree") {
           const said = rate.readings.map((r) => `"${r.header}" ${r.text} (= $${r.usd} per ${rate.unit})`).join(" but ");
-          result.problem(`${ids.join(", ")}: ${said}; the two columns state different prices, neither is read`, rowWhere);
+          result.problem(`${ids.join(", ")}: ${said}; the two columns state different prices, neither is read`, rowWhere, ids.map((id) => `voyage/${id}`));
           continue;
         }
         const key = KEY_BY_UNIT[rate.unit]!;

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { diffSource } from "../../pipeline/diff/diff.ts";
+import { confinedToModelsOutsideCatalog } from "../../pipeline/run/run.ts";
 import { voyagePricingSource as source } from "../../pipeline/sources/voyage.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
 import { Extraction } from "../../schemas/observation.ts";
@@ -71,6 +72,7 @@ describe("docs.voyageai.com/docs/pricing.md 2026-08-13", () => {
       ["voyage-context-4", "voyage-code-4"].map((id) => ({
         message: `${id}: "Price per thousand tokens" $0.00018 (= $0.18 per 1M tokens) but "Price per million tokens" $0.12 (= $0.12 per 1M tokens); the two columns state different prices, neither is read`,
         where: `table 1 (Text Embeddings), row "${id}"`,
+        models: [`voyage/${id}`],
       })),
     );
     expect(x.observations.filter((o) => /voyage-(?:context|code)-4$/.test(o.model))).toEqual([]);
@@ -119,9 +121,22 @@ describe("the voyage catalog entries", () => {
       for (const [key, price] of Object.entries(entry.prices)) expect(seen?.[key], `${entry.id} ${key}`).toBe(price.usd);
       expect(entry.multipliers?.batch?.factor).toBe(0.67);
     }
+    // The page reads partial, but both its problems are about models the catalog does not hold: a run compares it.
+    const catalog = new Map(entries.map((e) => [e.id, e]));
+    expect(confinedToModelsOutsideCatalog(x, catalog)).toBe(true);
     const diff = diffSource({ ...x, status: "ok" }, entries, "2026-08-13", new Set(entries.map((e) => e.id)));
     expect(diff.entries.map((e) => [e.model, e.outcome])).toEqual(entries.map((e) => [e.id, "verified"]).sort());
     for (const e of diff.entries) expect(e.outcome === "verified" && (e.changes ?? [])).toEqual([]);
+  });
+
+  it("once voyage-context-4 is in the catalog, its unreadable row keeps the whole page from being compared", () => {
+    const withContext4 = new Map(entries.map((e) => [e.id, e]));
+    withContext4.set("voyage/voyage-context-4", { ...entries[0]!, id: "voyage/voyage-context-4" });
+    expect(confinedToModelsOutsideCatalog(x, withContext4)).toBe(false);
+    // An unread amount names no model: it may be any price, so it keeps the page from being compared too.
+    const unread = source.extract(`${body}\n\nA support plan costs $9.99 per seat.\n`, "markdown");
+    expect(unread.problems.find((p) => p.message.includes("$9.99"))?.models).toBeUndefined();
+    expect(confinedToModelsOutsideCatalog(unread, new Map(entries.map((e) => [e.id, e])))).toBe(false);
   });
 
   it("a changed price on the page is a change for its entry", () => {
