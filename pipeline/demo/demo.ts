@@ -39,6 +39,14 @@ export const DEMO_PAGES: Record<string, string> = {
   "mistral-pricing/regional-inference.md": "test/fixtures/mistral/docs-mistral-ai-inference-regional-inference__2026-09-24.est.md",
   "mistral-pricing/batch-processing.md": "test/fixtures/mistral/docs-mistral-ai-studio-batch-processing__2026-09-24.est.excerpt.md",
   "mistral-pricing/models.html": "test/fixtures/mistral/docs-models/index__2026-08-17.excerpt.html",
+  "minimax-pricing.md": "test/fixtures/minimax/platform-minimax-io-docs-guides-pricing-paygo__2026-10-10.est.md",
+  "moonshot-pricing.md": "test/fixtures/moonshot/platform-kimi-ai-docs-pricing-chat__2026-09-25.est.md",
+  "cohere-pricing.html": "test/fixtures/cohere/cohere-com-pricing__2026-10-06.est.excerpt.html",
+  "zai-pricing.html": "test/fixtures/zai/docs-z-ai-guides-overview-pricing__2026-08-25.est.excerpt.html",
+  "alibaba-pricing.html": "test/fixtures/alibaba/alibabacloud-com-help-en-model-studio-model-pricing__2026-08-19.excerpt.html",
+  "perplexity-pricing.md": "test/fixtures/perplexity/docs-perplexity-ai-pricing__2026-08-13.md",
+  "voyage-pricing.md": "test/fixtures/voyage/docs-voyageai-com-docs-pricing__2026-08-13.md",
+  "elevenlabs-pricing.html": "test/fixtures/elevenlabs/elevenlabs-io-pricing-api__2026-08-13.excerpt.html",
   ...Object.fromEntries(
     readdirSync(path.join(REPO_ROOT, "test/fixtures/mistral/docs-models"))
       .filter((f) => !f.startsWith("index__"))

@@ -114,6 +114,14 @@ const VENDOR_NAMES: Record<string, string> = {
   deepseek: "DeepSeek",
   xai: "xAI",
   mistral: "Mistral AI",
+  minimax: "MiniMax",
+  moonshot: "Moonshot AI (Kimi)",
+  cohere: "Cohere",
+  zai: "Z.ai",
+  alibaba: "Alibaba Cloud Model Studio",
+  perplexity: "Perplexity",
+  voyage: "Voyage AI",
+  elevenlabs: "ElevenLabs",
 };
 
 export const vendorName = (vendor: string) => VENDOR_NAMES[vendor] ?? vendor;

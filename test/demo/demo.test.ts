@@ -14,7 +14,7 @@ describe("npm run demo: every source, offline, on the newest real pages", () => 
     try {
       expect(status, out).toBe(0);
       // The summary table: source, status, verified, changed, reshaped, added, retired, scheduled, incomplete, missing, untracked, time.
-      for (const id of ["openai-pricing", "openai-models", "anthropic-pricing", "gemini-pricing", "deepseek-pricing", "xai-pricing", "mistral-pricing"]) {
+      for (const id of ["openai-pricing", "openai-models", "anthropic-pricing", "gemini-pricing", "deepseek-pricing", "xai-pricing", "mistral-pricing", "minimax-pricing", "moonshot-pricing", "cohere-pricing", "perplexity-pricing", "zai-pricing", "alibaba-pricing", "voyage-pricing", "elevenlabs-pricing"]) {
         expect(out).toMatch(new RegExp(`^${id} +ok( +\\d+){9} +\\d+(\\.\\d)? m?s$`, "m"));
       }
       expect(out).toMatch(/^[0-9a-f]{7} catalog: verify \d+ entries on 2026-10-10$/m);
@@ -53,6 +53,14 @@ describe("npm run demo: every source, offline, on the newest real pages", () => 
         expect(outcome(id)?.multipliers, id).toBeUndefined();
       }
       expect(outcome("xai/grok-4.3")?.outcome).toBe("verified");
+
+      // The eight vendors added in issue 19: every entry their sources cover is verified, and none opens a pull request.
+      for (const id of ["minimax-pricing", "moonshot-pricing", "cohere-pricing", "perplexity-pricing", "zai-pricing", "alibaba-pricing", "voyage-pricing", "elevenlabs-pricing"]) {
+        const entries = report.sources.find((s) => s.source === id)?.diff?.entries ?? [];
+        expect(entries.length, id).toBeGreaterThan(3);
+        expect(entries.filter((e) => e.outcome !== "verified"), id).toEqual([]);
+        expect(out).not.toMatch(new RegExp(`^=== pull request #\\d+: ${id}:`, "m"));
+      }
 
       // The profile's $0.004 / $0.02 / $0.07, corrected from the model page, each row quoted from that page.
       expect(out).toContain("=== pull request #2: openai-models: gpt-image-1-mini price change ===");

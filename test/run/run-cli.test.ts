@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_DATE, writeDemoPages } from "../../pipeline/demo/demo.ts";
@@ -37,7 +37,7 @@ const report = (stdout: string) => RunReport.parse(JSON.parse(readFileSync(/repo
 /** As a pipe, whatever the developer's shell sets: no colour forced on or off. */
 const PIPED = { FORCE_COLOR: undefined, NO_COLOR: undefined };
 const ANSI = /\u001b\[/;
-const SOURCES = ["openai-pricing", "openai-models", "anthropic-pricing", "gemini-pricing", "deepseek-pricing", "xai-pricing", "mistral-pricing"];
+const SOURCES = ["openai-pricing", "openai-models", "anthropic-pricing", "gemini-pricing", "deepseek-pricing", "xai-pricing", "mistral-pricing", "minimax-pricing", "moonshot-pricing", "cohere-pricing", "perplexity-pricing", "zai-pricing", "alibaba-pricing", "voyage-pricing", "elevenlabs-pricing"];
 /** The sources whose newest pages propose something for the catalog as committed (each opens its own PR). */
 const PROPOSING = [
   "catalog-freshness/openai-pricing",
@@ -193,4 +193,29 @@ describe("npm run catalog -- run --replay DIR --date D: every source on the newe
     expect(r.sources.find((s) => s.source === "deepseek-pricing")?.status).toBe("failed");
     expect(both.stderr.trimEnd().split("\n")).toEqual(expected);
   });
+});
+
+describe("the eight vendors added in issue 19, replayed with the other six", () => {
+  it("a changed price on one of them (ElevenLabs' Scribe v2, $0.22 → $0.25 per hour) opens that source's PR, with the card as evidence", async () => {
+    const file = path.join(pages, "elevenlabs-pricing.html");
+    const card = '<div class="tw-mb-3 tw-type-2xl">$0.22</div><p class="tw-opacity-80 tw-type-xs">Price per hour</p>';
+    const page = readFileSync(file, "utf8");
+    expect(page).toContain(card);
+    writeFileSync(file, page.replace(card, card.replace("$0.22", "$0.25")));
+
+    const r = await run(["--only", "elevenlabs-pricing", "voyage-pricing", "zai-pricing"]);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(server.state.pulls.map((p) => p.head.ref)).toEqual(["catalog-freshness/elevenlabs-pricing"]);
+    const body = server.state.pulls[0]!.body ?? "";
+    expect(body).toContain("| `transcription_per_hour` (per hour) | $0.22 | $0.25 | +13.6% |");
+    expect(body).toContain("https://elevenlabs.io/pricing/api");
+    expect(body).toContain("- transcription\\_per\\_hour: “Scribe v2 · Speech to Text · \\$0.25 · Price per hour”");
+    // The other vendors replayed with it verify and propose nothing; Voyage's two self-contradicting rows (models with
+    // no entry) are listed, and do not keep its ten entries from being verified.
+    const sources = report(r.stdout).sources;
+    expect(sources.map((s) => [s.source, s.status]).sort()).toEqual([["elevenlabs-pricing", "ok"], ["voyage-pricing", "ok"], ["zai-pricing", "ok"]]);
+    const voyage = sources.find((s) => s.source === "voyage-pricing")!;
+    expect(voyage.problems.map((p) => p.models)).toEqual([["voyage/voyage-context-4"], ["voyage/voyage-code-4"]]);
+    expect(voyage.diff?.entries.filter((e) => e.outcome === "verified")).toHaveLength(10);
+  }, 120_000);
 });
