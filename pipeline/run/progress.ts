@@ -13,7 +13,16 @@ export type RunEvent =
   | { kind: "fetched"; source: string; bytes: number; httpStatus: number; ms: number; document?: string }
   /** A redirect within the vendor's site was followed (one to another site fails the fetch). */
   | { kind: "redirected"; source: string; from: string; to: string }
-  | { kind: "parsed"; source: string; status: SourceReport["status"]; prices: number; problems: number; ms: number }
+  | {
+      kind: "parsed";
+      source: string;
+      status: SourceReport["status"];
+      prices: number;
+      problems: number;
+      /** Read in part, but every problem is about models the catalog does not hold: compared as if ok. */
+      outsideCatalog?: boolean;
+      ms: number;
+    }
   | { kind: "diffed"; source: string; counts: SourceReport["counts"] }
   | { kind: "failed"; source: string; status: "failed" | "partial"; failure: SourceFailure; nextStep: string }
   /** A failure of the run itself (publishing), after the sources are done. */

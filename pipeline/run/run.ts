@@ -431,18 +431,20 @@ async function readSource(source: PricingSource, covered: ModelEntry[], ctx: Rea
     extraction = { source: source.id, status: "failed", observations: [], untracked: [], problems: [{ message: `reading across the documents stopped: ${(error as Error).message}`, where: "documents" }] };
   }
   extractMs += performance.now() - t1;
+  const outsideCatalog = confinedToModelsOutsideCatalog(extraction, ctx.entries);
+  const comparable = extraction.status === "ok" || outsideCatalog;
   ctx.emit({
     kind: "parsed",
     source: source.id,
     status: extraction.status,
     prices: extraction.observations.length,
     problems: extraction.problems.length,
+    ...(outsideCatalog ? { outsideCatalog } : {}),
     ms: Math.round(extractMs),
   });
   const counts = { ...base.counts, observations: extraction.observations.length };
   let failure: SourceOutcome["failure"];
   let reason: string | undefined;
-  const comparable = extraction.status === "ok" || confinedToModelsOutsideCatalog(extraction, ctx.entries);
   if (extraction.status !== "ok" && !comparable) {
     const first = extraction.problems[0];
     const detail = `${first ? `${first.message} (at ${first.where})` : "no reason given"}${extraction.problems.length > 1 ? ` (+${extraction.problems.length - 1} more)` : ""}`;

@@ -68,7 +68,7 @@ export function renderProgressLine(event: RunEvent, options: LineOptions): strin
       return `${prefix(event.source)}  followed a redirect: ${event.from} → ${event.to}`;
     case "parsed": {
       const status = paint(STATUS_STYLE[event.status], event.status, colour);
-      const problems = event.problems > 0 ? `, ${event.problems} problem(s)` : "";
+      const problems = event.problems > 0 ? `, ${event.problems} problem(s)${event.outsideCatalog ? " about models not in the catalog (compared)" : ""}` : "";
       return `${prefix(event.source)}  parsed ${event.prices} price(s): ${status}${problems} in ${formatDuration(event.ms)}`;
     }
     case "diffed": {

@@ -9,6 +9,7 @@ import { MULTI_DOCUMENT_SOURCES, nightlyErrors, nightlyReplay, nightlySources } 
 import { realPage } from "../../pipeline/bench/pages.ts";
 import { realData } from "../../pipeline/bench/real-data.ts";
 import { noopRun, noopRunErrors } from "../../pipeline/bench/noop-run.ts";
+import { SOURCES } from "../../pipeline/sources/index.ts";
 import { COPIES, ONE_PAGE_SOURCES, replay40, replayErrors } from "../../pipeline/bench/replay40.ts";
 import { RssSampler, treeRssBytes } from "../../pipeline/bench/rss.ts";
 import { validate10k, validate10kErrors } from "../../pipeline/bench/validate10k.ts";
@@ -86,7 +87,8 @@ describe("bench measurements", () => {
 
   it("a stand-in source keeps the real source's documents and names, only on the stand-in hosts", () => {
     const standIns = { "developers.openai.com": "http://127.0.0.1:1", "docs.mistral.ai": "http://127.0.0.1:2", "mistral.ai": "http://127.0.0.1:3" };
-    const all = { ...standIns, "platform.claude.com": "http://127.0.0.1:4", "ai.google.dev": "http://127.0.0.1:5", "api-docs.deepseek.com": "http://127.0.0.1:6", "docs.x.ai": "http://127.0.0.1:7" };
+    const others = SOURCES.map((s) => new URL(s.url).host).filter((h) => !(h in standIns));
+    const all = { ...standIns, ...Object.fromEntries(others.map((h, i) => [h, `http://127.0.0.1:${10 + i}`])) };
     const mistral = nightlySources(all, { copies: 2, copied: ["mistral-pricing"] }).filter((s) => s.id.startsWith("mistral-pricing"));
     expect(mistral.map((s) => s.id)).toEqual(["mistral-pricing", "mistral-pricing-copy2"]);
     const [first, second] = mistral.map((s) => s.documents!([]));

@@ -125,7 +125,8 @@ describe("npm run catalog -- run --replay DIR --date D: every source on the newe
       const steps = [
         new RegExp(`^${id} +fetching http://127\\.0\\.0\\.1:\\d+/${id}(?:/[\\w.-]+)?\\.(?:md|html)$`),
         new RegExp(`^${id} +fetched (?:[\\w.-]+ )?[\\d.]+ kB \\(HTTP 200\\) in \\d`),
-        new RegExp(`^${id} +parsed \\d+ price\\(s\\): ok in \\d`),
+        // Voyage's page reads partial: its two problems are rows of models with no entry, so it is compared.
+        new RegExp(`^${id} +parsed \\d+ price\\(s\\): ${id === "voyage-pricing" ? "partial, 2 problem\\(s\\) about models not in the catalog \\(compared\\)" : "ok"} in \\d`),
         new RegExp(`^${id} +diff: \\d+ verified, \\d+ changed, (?:\\d+ [\\w ()]+, )*\\d+ incomplete, \\d+ missing, \\d+ untracked$`),
       ].map(at);
       expect(steps.every((i) => i >= 0), `${id}'s progress lines\n${r.stderr}`).toBe(true);
