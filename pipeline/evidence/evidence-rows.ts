@@ -5,6 +5,8 @@
 import type { CheerioAPI } from "cheerio";
 import type { Element } from "domhandler";
 import { cleanText, loadPageToRender, type PageFormat } from "../extract/document.ts";
+import { jsxTablesAsHtml } from "../extract/jsx-table.ts";
+import { mdxAsMarkdown } from "../extract/mdx.ts";
 import { readTables } from "../extract/tables.ts";
 
 /** A row of the page: the index of its table in document order, and of the row among that table's own rows. */
@@ -139,12 +141,22 @@ function distanceToName(rows: string[][], r: number, names: readonly string[]): 
  * The paragraph or list item an evidence text came from when it is not a table row (Gemini's footnote
  * "Image output is priced at $30 per 1,000,000 tokens…"): the smallest block holding most of the text.
  */
+/**
+ * A stored page as a person sees it, to find and picture rows in: HTML as stored; markdown rendered, with the
+ * tables a docs site draws from components shown as tables (a `DocTable` call's props, the tables inside
+ * Mintlify tabs and accordions), as the sources read them.
+ */
+export function loadPageToPicture(body: string, format: PageFormat): CheerioAPI {
+  return loadPageToRender(format === "markdown" ? mdxAsMarkdown(jsxTablesAsHtml(body)) : body, format);
+}
+
 export function locateBlock($: CheerioAPI, evidence: string): Element | undefined {
   const wanted = squash(evidence);
   if (wanted === "") return undefined;
   // Evidence read off a page laid out one value a line is its path there, "Text tokens › Input › $2.00": the
   // block that holds those pieces in that order.
-  const pieces = evidence.includes(" › ") ? evidence.split(" › ").map(squash).filter((p) => p !== "") : [];
+  // A price card's evidence is its lines in order, "Scribe v2 · Speech to Text · $0.22 · Price per hour": the same.
+  const pieces = / [›·] /.test(evidence) ? evidence.split(/ [›·] /).map(squash).filter((p) => p !== "") : [];
   const smallest = (selector: string): Element | undefined => {
     let best: { el: Element; size: number } | undefined;
     for (const el of $(selector).toArray() as Element[]) {
@@ -205,7 +217,7 @@ export function evidencePage(
   names: readonly string[],
   provenance: string,
 ): EvidencePage {
-  const $ = loadPageToRender(body, format);
+  const $ = loadPageToPicture(body, format);
   $('script, meta[http-equiv="refresh" i], link[rel~="preconnect" i], link[rel~="dns-prefetch" i], link[rel~="prefetch" i], link[rel~="prerender" i], base').remove();
   const tables = $("table").toArray();
   const found = new Map<Element, { rows: Set<Element>; evidence: string[] }>();

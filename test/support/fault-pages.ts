@@ -46,7 +46,9 @@ export const SEEDED_CATALOG = await (async () => {
   cpSync(path.join(REPO_ROOT, "catalog"), dir, { recursive: true });
   for (const { entry, file } of (await loadCatalog(dir)).entries.values()) {
     const sources = entry.sources.filter((s) => !SOURCES.some((x) => x.id === s.source) || (SOURCE_IDS as readonly string[]).includes(s.source));
-    if (sources.length < entry.sources.length) writeFileSync(path.join(dir, file.relativePath), serializeEntry({ ...entry, sources }));
+    // An entry that names only other pipeline sources (Voyage's, say) is not part of this world at all.
+    if (sources.length === 0) rmSync(path.join(dir, file.relativePath));
+    else if (sources.length < entry.sources.length) writeFileSync(path.join(dir, file.relativePath), serializeEntry({ ...entry, sources }));
   }
   await matchCatalogToPages(dir, SEED_DATE, { pages: FAULT_REPLAY_PAGES, keep: ["openai/gpt-image-1-mini"], sources: SOURCE_IDS });
   // Verified as of the seed day at the latest, so every fault run (dated after it) judges them again.
