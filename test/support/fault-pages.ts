@@ -5,7 +5,7 @@
  * 2025-12-19 OpenAI page states differently — and opens exactly one pull request. Each fault then shows as a
  * departure from that.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { matchCatalogToPages } from "../../pipeline/bench/pages.ts";
@@ -50,6 +50,8 @@ export const SEEDED_CATALOG = await (async () => {
     if (sources.length === 0) rmSync(path.join(dir, file.relativePath));
     else if (sources.length < entry.sources.length) writeFileSync(path.join(dir, file.relativePath), serializeEntry({ ...entry, sources }));
   }
+  // A vendor folder left empty is not in a checkout either (git keeps no empty folder).
+  for (const vendor of readdirSync(dir)) if (readdirSync(path.join(dir, vendor)).length === 0) rmSync(path.join(dir, vendor), { recursive: true });
   await matchCatalogToPages(dir, SEED_DATE, { pages: FAULT_REPLAY_PAGES, keep: ["openai/gpt-image-1-mini"], sources: SOURCE_IDS });
   // Verified as of the seed day at the latest, so every fault run (dated after it) judges them again.
   for (const { entry, file } of (await loadCatalog(dir)).entries.values()) {
