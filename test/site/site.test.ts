@@ -55,7 +55,7 @@ beforeAll(async () => {
   const runDir = path.join(tmp, "run");
   const run = await runCli(
     ["run", "--dry-run", "--replay", pages, "--date", RUN_DATE, "--run-dir", runDir, "--catalog", path.join(tmp, "catalog"), "--only", "deepseek-pricing", "--only", "xai-pricing"],
-    { cwd: tmp, env: { GITHUB_TOKEN: "", GITHUB_REPOSITORY: "" } },
+    { cwd: tmp, env: { GITHUB_TOKEN: "", GITHUB_REPOSITORY: "" }, screenshots: true },
   );
   report = RunReport.parse(JSON.parse(readFileSync(path.join(runDir, "report.json"), "utf8")));
   expect(report.sources.map((s) => s.source), run.stderr).toEqual(["deepseek-pricing", "xai-pricing"]);

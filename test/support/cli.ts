@@ -23,14 +23,16 @@ export interface CliResult {
 }
 
 /**
- * Run `npm run catalog -- <args>` the way a maintainer does, as a real process. Asynchronous on purpose:
+ * Run `npm run catalog -- <args>` the way a maintainer does, as a real process (without Chromium for the
+ * evidence screenshots unless `screenshots` is set: see NO_SCREENSHOTS_ENV). Asynchronous on purpose:
  * the servers a test starts (GitHub API, vendor pages) live in the test's own event loop.
  */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; screenshots?: boolean } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(process.env.PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROF_DIR}`] : []), "--import", TSX_LOADER, path.join(REPO_ROOT, "pipeline/cli.ts"), ...args], {
       cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, ...options.env },
+      // No evidence screenshots unless the test asks for them (`screenshots: true`) or names its own CHROMIUM_PATH.
+      env: { ...process.env, ...(options.screenshots ? {} : NO_SCREENSHOTS_ENV), ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

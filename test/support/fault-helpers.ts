@@ -12,7 +12,7 @@ import { expect } from "vitest";
 import { FAULT_DATE, FAULT_REPLAY_PAGES, ONLY_FAULT_SOURCES, useSeededCatalog } from "./fault-pages.ts";
 import { type GitHubServer, startGitHubServer } from "../../pipeline/demo/github-server.ts";
 import { RunReport } from "../../schemas/run-report.ts";
-import { type CliResult, REPO_ROOT, runCli } from "./cli.ts";
+import { type CliResult, NO_SCREENSHOTS_ENV, REPO_ROOT, runCli } from "./cli.ts";
 import { type GitFixture, makeGitFixture } from "./git-fixture.ts";
 
 /** Looks like a real GitHub Actions token, so a leak of it would be a leak of a real one. */
@@ -72,6 +72,8 @@ export async function startFaultWorld(options: { catalog?: (catalogDir: string) 
     GITHUB_API_URL: server.url,
     GITHUB_STEP_SUMMARY: summary,
     GH_TOKEN: "",
+    // The screenshots are test/evidence's and the demo's to test: a Chromium render per run was most of its time.
+    ...NO_SCREENSHOTS_ENV,
     ...extra,
   });
   const world: FaultWorld = {
