@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../support/cli.ts";
 import { modelPageDocument, openAiModelPagesSource } from "../../pipeline/sources/openai-models.ts";
 import type { SourceDocument } from "../../pipeline/sources/source.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
@@ -535,11 +536,13 @@ describe("openai-models: documents", () => {
 });
 
 describe("openai-models: catalog extract --file", () => {
-  it.each(PAGES)("%s prints one JSON document", (file) => {
-    const run = spawnSync("npm", ["run", "-s", "catalog", "--", "extract", "openai-models", "--file", path.join(FIXTURES, file)], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-    });
+  // The first page through npm, as a maintainer types it; the others through the same CLI without npm's own start-up.
+  it.each(PAGES)("%s prints one JSON document", async (file) => {
+    const args = ["extract", "openai-models", "--file", path.join(FIXTURES, file)];
+    const run =
+      file === PAGES[0]
+        ? spawnSync("npm", ["run", "-s", "catalog", "--", ...args], { cwd: REPO_ROOT, encoding: "utf8" })
+        : await runCli(args);
     const printed = Extraction.parse(JSON.parse(run.stdout));
     expect(printed).toEqual(extract(page(file)));
     expect(run.status).toBe(printed.status === "ok" ? 0 : 1);
