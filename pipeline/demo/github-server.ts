@@ -586,6 +586,18 @@ async function branchSha(bare: string, branch: string): Promise<string | undefin
   return result.code === 0 && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
 }
 
+/** Every branch's commit, by branch name, in one git call (a listing syncs every open PR: two calls each showed). */
+async function branchShas(bare: string): Promise<Map<string, string>> {
+  const result = await git(bare, ["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads/"]);
+  const shas = new Map<string, string>();
+  if (result.code !== 0) return shas;
+  for (const line of result.stdout.split("\n")) {
+    const m = /^([0-9a-f]{40,64}) refs\/heads\/(.+)$/.exec(line.trim());
+    if (m) shas.set(m[2]!, m[1]!);
+  }
+  return shas;
+}
+
 async function countCommits(bare: string, from: string, to: string): Promise<number> {
   const result = await git(bare, ["rev-list", "--count", `${from}..${to}`]);
   return result.code === 0 ? Number(result.stdout.trim()) : 0;
@@ -988,10 +1000,10 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
   // --- PR bookkeeping --------------------------------------------------------------------------
 
   /** Follow the bare repo, as GitHub does on push: open PRs track their branches; deleting the head branch closes the PR. */
-  const syncPull = async (pr: PullRecord): Promise<void> => {
+  const syncPull = async (pr: PullRecord, shas?: ReadonlyMap<string, string>): Promise<void> => {
     if (pr.state !== "open") return;
-    const head = await branchSha(bare, pr.head.ref);
-    const base = await branchSha(bare, pr.base.ref);
+    const head = shas ? shas.get(pr.head.ref) : await branchSha(bare, pr.head.ref);
+    const base = shas ? shas.get(pr.base.ref) : await branchSha(bare, pr.base.ref);
     if (base) pr.base.sha = base;
     if (!head) {
       pr.state = "closed";
@@ -1006,7 +1018,9 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
     }
   };
   const syncAll = async () => {
-    for (const pr of state.pulls) await syncPull(pr);
+    if (!state.pulls.some((pr) => pr.state === "open")) return;
+    const shas = await branchShas(bare);
+    for (const pr of state.pulls) await syncPull(pr, shas);
   };
 
   const findPull = (number: number) => state.pulls.find((p) => p.number === number);
