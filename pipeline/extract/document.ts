@@ -11,13 +11,15 @@ export type PageFormat = "markdown" | "html";
 
 /**
  * A page as a DOM to read prices from, whatever it was served as: markdown is turned into HTML first.
- * That HTML is markdown-it's own and well formed, so htmlparser2 reads it, in a third of parse5's time on
- * OpenAI's page (every source reads the same off every saved page). A vendor's HTML page goes through
- * parse5, which repairs broken markup the way browsers do.
+ * Both are parsed by htmlparser2, in about half of parse5's time on Gemini's 235 KB devsite page (the
+ * heaviest of every run: the 40-page replay reads eight copies of it). parse5 repairs broken markup as a
+ * browser does, and was used for vendor HTML until every HTML page saved under test/fixtures (Gemini,
+ * DeepSeek, Mistral, Cohere, Z.ai, Alibaba, and ElevenLabs' unbalanced cards) was shown to read the same
+ * with either, price for price and problem for problem (test/support/dump-extractions.ts). Screenshots
+ * still render through parse5 (`loadPageToRender`), as a browser would.
  */
 export function loadDocument(body: string, format: PageFormat): CheerioAPI {
-  const $ =
-    format === "markdown" ? cheerio.load(pageHtml(body, format), { xml: { xmlMode: false, decodeEntities: true } }) : cheerio.load(body);
+  const $ = cheerio.load(format === "markdown" ? pageHtml(body, format) : body, { xml: { xmlMode: false, decodeEntities: true } });
   return markFootnotes($);
 }
 
