@@ -36,12 +36,17 @@ export interface TableScreenshotterOptions {
  */
 export class TableScreenshotter {
   private launching: Promise<Browser> | undefined;
-  private readonly executablePath: string | undefined;
+  /** The Chromium to start: as given, else `chromiumExecutable()` on first use (which loads playwright-core). */
+  private chosen: { path: string | undefined } | undefined;
   private readonly timeoutMs: number;
 
   constructor(options: TableScreenshotterOptions = {}) {
-    this.executablePath = "executablePath" in options ? options.executablePath : chromiumExecutable();
+    if ("executablePath" in options) this.chosen = { path: options.executablePath };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  private get executablePath(): string | undefined {
+    return (this.chosen ??= { path: chromiumExecutable() }).path;
   }
 
   /** Every `[data-evidence-shot]` element of `html`, in marker order, as a PNG of the element alone. */

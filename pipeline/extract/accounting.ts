@@ -109,9 +109,10 @@ function plain(text: string): string {
     // A dollar sign written as a JSX string expression, `<>{"$"}3.00</>` (MDX tables in props), is a `$`.
     .replace(/\{\s*(["'`])\$\1\s*\}/g, "$")
     .replace(/<\/?[A-Za-z][^>]*>/g, " ")
-    .replace(/&(?:#36|#x24|dollar);/gi, "$")
-    .replace(/&nbsp;|&#160;/gi, " ")
-    .replace(/&amp;/gi, "&")
+    // One pass for the three entities (none can make another), then escaped dollars.
+    .replace(/&(?:(#36|#x24|dollar)|(nbsp|#160)|amp);/gi, (_, dollar?: string, space?: string) => (dollar ? "$" : space ? " " : "&"))
     .replace(/\\\$/g, "$")
-    .replace(/[\u00a0\u2007\u202f\s]+/g, " ");
+    // Every run of white space as one space: a lone space is left as it is (replacing it by itself cost most
+    // of this function on a 200 KB page). `\s` holds \u00a0, \u2007 and \u202f.
+    .replace(/[^\S ]\s*| \s+/g, " ");
 }

@@ -126,12 +126,17 @@ export interface BrowserPage extends HttpPage {
  */
 export class BrowserFetcher {
   private launching: Promise<{ browser: Browser; userAgent: string | undefined }> | undefined;
-  private readonly executablePath: string | undefined;
+  /** The Chromium to start: as given, else `chromiumExecutable()` on first use (which loads playwright-core). */
+  private chosen: { path: string | undefined } | undefined;
   private readonly openPages: PQueue;
 
   constructor(options: BrowserFetcherOptions = {}) {
-    this.executablePath = "executablePath" in options ? options.executablePath : chromiumExecutable();
+    if ("executablePath" in options) this.chosen = { path: options.executablePath };
     this.openPages = new PQueue({ concurrency: options.maxOpenPages ?? DEFAULT_MAX_OPEN_PAGES });
+  }
+
+  private get executablePath(): string | undefined {
+    return (this.chosen ??= { path: chromiumExecutable() }).path;
   }
 
   /** Whether Chromium has been started (and not closed). */

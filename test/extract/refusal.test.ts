@@ -37,6 +37,14 @@ describe("pages that are not USD price pages", () => {
     expect(notAPricingPage(readFileSync("test/fixtures/mistral/pricing-page-text__2024-04-01.txt", "utf8"))).toBeUndefined();
   });
 
+  it("counts only dollars a reader sees: none in a script, a style, an attribute or a tag left open", () => {
+    const euros = "<p>€1.50 per 1M tokens, €2 per image, €3 per minute</p>";
+    for (const hidden of ["<script>var p = '$5';</script>", "<SCRIPT>$5</SCRIPT>", "<style>.a:after{content:'$5'}</style>", "<div title='$5'></div>", "< <script>></script> $5 >"]) {
+      expect(notAPricingPage(`<html><body>${hidden}${euros}</body></html>`), hidden).toMatch(/^not a USD price page: its 3 amounts are in EUR/);
+    }
+    expect(notAPricingPage(`<html><body><script>var p = '€9';</script><p>$5 per 1M tokens</p>${euros}</body></html>`)).toBeUndefined();
+  });
+
   it("refuses a page localized into another currency (DeepSeek's zh-cn page prices in 元)", () => {
     const localized = deepseek.replace(/\$(\d[\d.]*)/g, "$1元");
     expect(notAPricingPage(localized)).toMatch(/^not a USD price page: its \d+ amounts are in CNY and none is in US dollars/);
