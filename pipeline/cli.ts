@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Command } from "commander";
 import { JSON_SCHEMA_PATH, renderJsonSchema } from "./catalog/json-schema.ts";
-import { formatProblem } from "./catalog/load.ts";
+import { catalogFileText, formatProblem } from "./catalog/load.ts";
 import { serializeEntry } from "./catalog/serialize.ts";
 import { loadCatalog } from "./catalog/validate.ts";
 import { writeEntry } from "./catalog/write.ts";
@@ -58,9 +58,10 @@ program
     }
     const offenders: string[] = [];
     for (const { entry, file } of catalog.entries.values()) {
-      if (serializeEntry(entry) === file.text) continue;
+      const text = catalogFileText(file);
+      if (serializeEntry(entry) === text) continue;
       offenders.push(file.absolutePath);
-      if (!opts.check) await writeEntry(opts.catalog, entry, file.text);
+      if (!opts.check) await writeEntry(opts.catalog, entry, text);
     }
     if (opts.check) {
       for (const f of offenders) console.log(f);

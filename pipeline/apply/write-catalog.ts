@@ -1,5 +1,5 @@
 import type { EntryDiff } from "../../schemas/diff.ts";
-import { formatProblem } from "../catalog/load.ts";
+import { catalogFileText, formatProblem } from "../catalog/load.ts";
 import { loadCatalog } from "../catalog/validate.ts";
 import { writeEntry } from "../catalog/write.ts";
 import { type ApplyScope, applyVerification } from "./apply.ts";
@@ -19,11 +19,11 @@ export async function applyToCatalog(catalogDir: string, diffs: readonly EntryDi
     const current = catalog.entries.get(diff.model);
     if (!current) return [];
     const next = applyVerification(current.entry, diff, runDate, scope);
-    return next ? [{ next, previousText: current.file.text }] : [];
+    return next ? [{ next, file: current.file }] : [];
   });
   const written: string[] = [];
-  for (const { next, previousText } of updates) {
-    if (await writeEntry(catalogDir, next, previousText)) written.push(next.id);
+  for (const { next, file } of updates) {
+    if (await writeEntry(catalogDir, next, catalogFileText(file))) written.push(next.id);
   }
   return written;
 }

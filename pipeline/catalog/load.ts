@@ -4,14 +4,22 @@ import path from "node:path";
 import type { z } from "zod";
 import { ModelEntry } from "../../schemas/model-entry.ts";
 
-/** One catalog file as read from disk: its bytes, and the entry when it parsed and matched the schema. */
+/**
+ * One catalog file as read from disk: where it is, and the entry when it parsed and matched the schema. Its
+ * text is not kept (read it again with `catalogFileText`): held for every file of a 10,000-entry catalog it was
+ * a quarter of the validation's peak memory, and only `format` and a write look at it.
+ */
 export interface CatalogFile {
   /** Path relative to the catalog directory, with `/` separators: `openai/gpt-image-1-mini.json`. */
   relativePath: string;
   absolutePath: string;
-  text: string;
   entry: ModelEntry | undefined;
   problems: CatalogProblem[];
+}
+
+/** The file's text as it is on disk now. */
+export function catalogFileText(file: Pick<CatalogFile, "absolutePath">): string {
+  return readFileSync(file.absolutePath, "utf8");
 }
 
 /** One problem in one file, printed as `path: json-pointer: message`. */
@@ -57,15 +65,15 @@ export function readCatalogFile(catalogDir: string, relativePath: string): Catal
     json = JSON.parse(text);
   } catch (err) {
     problems.push({ file: displayPath, pointer: "", message: `not valid JSON: ${(err as Error).message}` });
-    return { relativePath, absolutePath, text, entry: undefined, problems };
+    return { relativePath, absolutePath, entry: undefined, problems };
   }
   // reportInput: a key that is absent (JSON has no undefined) is told apart from one with a wrong value.
   const parsed = ModelEntry.safeParse(json, { reportInput: true });
   if (!parsed.success) {
     for (const p of schemaProblems(parsed.error.issues)) problems.push({ file: displayPath, ...p });
-    return { relativePath, absolutePath, text, entry: undefined, problems };
+    return { relativePath, absolutePath, entry: undefined, problems };
   }
-  return { relativePath, absolutePath, text, entry: parsed.data, problems };
+  return { relativePath, absolutePath, entry: parsed.data, problems };
 }
 
 /** zod issues as `json-pointer: message`; a bad record key says why the key is bad, not just "invalid key". */
