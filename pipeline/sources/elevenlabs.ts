@@ -14,7 +14,8 @@ import { type ExtractionBuilder, extractWith, type PricingSource } from "./sourc
  *
  * The cards name families, not API ids, and the page states no id. The ids come from `FAMILIES` below, a
  * table of the ids ElevenLabs' own model list documents for each card (https://elevenlabs.io/docs/models),
- * by the card's exact name, never by likeness: "Scribe v2 Realtime" is its own card, not "Scribe v2". A card
+ * by the card's exact name, never by likeness (that list is not among the saved snapshots: the table was written
+ * from it by hand and is to be checked against a capture of it when one is added): "Scribe v2 Realtime" is its own card, not "Scribe v2". A card
  * name the table does not hold (Sound Effects, or a new family) is listed as untracked, its amount passed
  * over. Keys: per 1K characters of text in → `input_per_1m_characters` (scaled to per 1M); transcription
  * per hour → `transcription_per_hour`; music per minute generated → `audio_output_per_minute`. A card whose
