@@ -1,22 +1,16 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { pricesOf } from "../support/prices.ts";
 import { readCatalogFile } from "../../pipeline/catalog/load.ts";
 import { diffRun } from "../../pipeline/diff/diff.ts";
 import { alibabaPricingSource as source } from "../../pipeline/sources/alibaba.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
-import type { Extraction } from "../../schemas/observation.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const PAGE = readFileSync(path.join(ROOT, "test/fixtures/alibaba/alibabacloud-com-help-en-model-studio-model-pricing__2026-08-19.excerpt.html"), "utf8");
 const x = source.extract(PAGE, "html");
 const pageText = PAGE.replace(/<[^>]+>/g, " ").replace(/&lt;/g, "<").replace(/\s+/g, " ");
-
-function pricesOf(e: Extraction): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const o of e.observations) (out[o.model] ??= {})[o.price] = o.usd;
-  return out;
-}
 
 describe("alibaba-pricing: Model Studio's model pricing page (rowspan tiers, deployment scopes)", () => {
   const prices = pricesOf(x);

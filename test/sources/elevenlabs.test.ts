@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { pricesOf } from "../support/prices.ts";
 import { diffSource } from "../../pipeline/diff/diff.ts";
 import { elevenLabsPricingSource as source, FAMILIES } from "../../pipeline/sources/elevenlabs.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
@@ -10,16 +11,6 @@ const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 const PAGE = path.join(REPO_ROOT, "test/fixtures/elevenlabs/elevenlabs-io-pricing-api__2026-08-13.excerpt.html");
 const body = readFileSync(PAGE, "utf8");
 const x = source.extract(body, "html");
-
-function pricesOf(e: Extraction): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const o of e.observations) {
-    out[o.model] ??= {};
-    expect(out[o.model]![o.price], `${o.model} ${o.price} read twice`).toBeUndefined();
-    out[o.model]![o.price] = o.usd;
-  }
-  return out;
-}
 
 /** The page's markup of one card: from its <h3> to the next, the text a reviewer checks a price against. */
 function cardMarkup(name: string): string {

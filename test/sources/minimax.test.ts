@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { pricesOf } from "../support/prices.ts";
 import { diffSource } from "../../pipeline/diff/diff.ts";
 import { minimaxPricingSource as source } from "../../pipeline/sources/minimax.ts";
 import { ModelEntry } from "../../schemas/model-entry.ts";
@@ -13,11 +14,6 @@ const PAGES = {
   "2026-10-10": readFileSync(path.join(FIXTURES, "platform-minimax-io-docs-guides-pricing-paygo__2026-10-10.est.md"), "utf8"),
 } as const;
 
-function pricesOf(x: Extraction): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const o of x.observations) (out[o.model] ??= {})[o.price] = o.usd;
-  return out;
-}
 const evidenceOf = (x: Extraction, model: string, price: string) => x.observations.find((o) => o.model === model && o.price === price)?.evidence;
 
 // MiniMax-M3 on both pages (checked by hand, MANIFEST): ≤512k ~~$0.60~~ $0.30 / ~~$2.40~~ $1.20 / ~~$0.12~~ $0.06;

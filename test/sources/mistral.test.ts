@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { pricesOf } from "../support/prices.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
 import { Extraction } from "../../schemas/observation.ts";
 import { mistralPricingSource as source } from "../../pipeline/sources/mistral/index.ts";
@@ -27,17 +28,6 @@ const [PRICING, MODELS, ...MULTIPLIER_PAGES] = source.documents!([]) as [SourceD
 /** The card page, which a run no longer lists (it redirects to the docs pricing page), read under its old name. */
 const PRICING_API: SourceDocument = { name: "pricing-api", url: "https://mistral.ai/pricing/api", format: "html", fetchWith: "http" };
 const modelPage = (slug: string): SourceDocument => ({ name: slug, url: `https://docs.mistral.ai/models/${slug}`, format: "html", fetchWith: "http" });
-
-/** Every (model, key) → usd of an extraction, each key read once. */
-function pricesOf(x: Extraction): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const o of x.observations) {
-    out[o.model] ??= {};
-    expect(out[o.model]![o.price], `${o.model} ${o.price} read twice`).toBeUndefined();
-    out[o.model]![o.price] = o.usd;
-  }
-  return out;
-}
 
 /** Replace the first `from` after `anchor` (a card's `data-name`, a page's key) with `to`. */
 function editAfter(body: string, anchor: string, from: string, to: string): string {

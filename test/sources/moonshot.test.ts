@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { pricesOf } from "../support/prices.ts";
 import { diffSource } from "../../pipeline/diff/diff.ts";
 import { moonshotPricingSource as source } from "../../pipeline/sources/moonshot.ts";
 import { ModelEntry } from "../../schemas/model-entry.ts";
@@ -9,12 +10,6 @@ import { Extraction } from "../../schemas/observation.ts";
 const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 const PAGE = path.join(REPO_ROOT, "test/fixtures/moonshot/platform-kimi-ai-docs-pricing-chat__2026-09-25.est.md");
 const body = readFileSync(PAGE, "utf8");
-
-function pricesOf(x: Extraction): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const o of x.observations) (out[o.model] ??= {})[o.price] = o.usd;
-  return out;
-}
 
 describe("Kimi pricing, platform.kimi.ai/docs/pricing/chat.md 2026-09-25", () => {
   const x = source.extract(body, "markdown");

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { pricesOf } from "../support/prices.ts";
 import { diffSource } from "../../pipeline/diff/diff.ts";
 import { confinedToModelsOutsideCatalog } from "../../pipeline/run/run.ts";
 import { voyagePricingSource as source } from "../../pipeline/sources/voyage.ts";
@@ -11,17 +12,6 @@ const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 const PAGE = path.join(REPO_ROOT, "test/fixtures/voyage/docs-voyageai-com-docs-pricing__2026-08-13.md");
 const body = readFileSync(PAGE, "utf8");
 const x = source.extract(body, "markdown");
-
-/** Every (model, key) → usd of an extraction, each key read once. */
-function pricesOf(e: Extraction): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const o of e.observations) {
-    out[o.model] ??= {};
-    expect(out[o.model]![o.price], `${o.model} ${o.price} read twice`).toBeUndefined();
-    out[o.model]![o.price] = o.usd;
-  }
-  return out;
-}
 
 /** The page's own row for a model (its markdown line), the text a reviewer checks a price against. */
 function rowOf(id: string): string {

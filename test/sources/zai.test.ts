@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { pricesOf } from "../support/prices.ts";
 import { diffRun } from "../../pipeline/diff/diff.ts";
 import { readCatalogFile } from "../../pipeline/catalog/load.ts";
 import { zaiPricingSource as source } from "../../pipeline/sources/zai.ts";
 import type { ModelEntry } from "../../schemas/model-entry.ts";
-import type { Extraction } from "../../schemas/observation.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const PAGE_FILE = "test/fixtures/zai/docs-z-ai-guides-overview-pricing__2026-08-25.est.excerpt.html";
@@ -14,12 +14,6 @@ const x = source.extract(PAGE, "html");
 
 /** The page as a reader sees it: tags dropped, entities undone, spaces collapsed. */
 const pageText = PAGE.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/\s+/g, " ");
-
-function pricesOf(e: Extraction): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const o of e.observations) (out[o.model] ??= {})[o.price] = o.usd;
-  return out;
-}
 
 function vendorEntries(vendor: string): ModelEntry[] {
   const dir = path.join(ROOT, "catalog", vendor);
