@@ -36,7 +36,7 @@ import { expect } from "vitest";
 import { FAULT_PAGES, ONLY_FAULT_SOURCES, SOURCE_IDS, type SourceId, useSeededCatalog } from "../support/fault-pages.ts";
 import { type GitHubServer, type RecordedRequest, startGitHubServer } from "../../pipeline/demo/github-server.ts";
 import { RunReport } from "../../schemas/run-report.ts";
-import { NO_SCREENSHOTS_ENV, REPO_ROOT, runCli } from "../support/cli.ts";
+import { REPO_ROOT, runCli } from "../support/cli.ts";
 import { type Handler, startFlakyServer, type TestServer, text } from "../support/flaky-server.ts";
 import { type GitFixture, makeGitFixture } from "../support/git-fixture.ts";
 
@@ -177,7 +177,6 @@ export async function startFaultRun(): Promise<FaultRun> {
           GITHUB_STEP_SUMMARY: summaryFile,
           GITHUB_RUN_ID: "",
           ...FAST_FETCH_ENV,
-          ...NO_SCREENSHOTS_ENV,
           ...extraEnv,
         },
       });

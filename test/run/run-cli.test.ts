@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_DATE, writeDemoPages } from "../../pipeline/demo/demo.ts";
 import { type GitHubServer, startGitHubServer } from "../../pipeline/demo/github-server.ts";
 import { RunReport } from "../../schemas/run-report.ts";
-import { NO_SCREENSHOTS_ENV, runCli } from "../support/cli.ts";
+import { runCli } from "../support/cli.ts";
 import { type GitFixture, makeGitFixture } from "../support/git-fixture.ts";
 
 const TOKEN = "ghs_runCliSecretToken_0123456789abcdef";
@@ -29,7 +29,6 @@ const env = () => ({
   GITHUB_REPOSITORY: "acme/catalog",
   GITHUB_API_URL: server.url,
   GITHUB_STEP_SUMMARY: path.join(fx.root, "summary.md"),
-  ...NO_SCREENSHOTS_ENV,
 });
 const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
   runCli(["run", "--replay", pages, "--date", DEMO_DATE, "--run-dir", path.join(fx.root, `run-${Math.random().toString(36).slice(2)}`), ...args], { cwd: fx.work, env: { ...env(), ...extraEnv } });

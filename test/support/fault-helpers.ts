@@ -72,7 +72,7 @@ export async function startFaultWorld(options: { catalog?: (catalogDir: string) 
     GITHUB_API_URL: server.url,
     GITHUB_STEP_SUMMARY: summary,
     GH_TOKEN: "",
-    // The screenshots are test/evidence's and the demo's to test: a Chromium render per run was most of its time.
+    // runCli leaves Chromium out by itself; spawnPipeline (a run to kill mid-way) is given the same.
     ...NO_SCREENSHOTS_ENV,
     ...extra,
   });

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type GitHubServer, startGitHubServer } from "../../pipeline/demo/github-server.ts";
 import { RunReport } from "../../schemas/run-report.ts";
-import { type CliResult, REPO_ROOT, NO_SCREENSHOTS_ENV, runCli } from "./cli.ts";
+import { type CliResult, REPO_ROOT, runCli } from "./cli.ts";
 import { type GitFixture, makeGitFixture } from "./git-fixture.ts";
 
 const TOKEN = "ghs_prWorldToken_0123456789abcdef0123";
@@ -32,7 +32,7 @@ let pageDirs = 0;
 export async function startPrWorld(options: { catalog?: (catalogDir: string) => void } = {}): Promise<PrWorld> {
   const fx = makeGitFixture(options);
   const server = await startGitHubServer({ token: TOKEN, owner: "acme", repo: "catalog", bareRepoPath: fx.bare });
-  const env = { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "acme/catalog", GITHUB_API_URL: server.url, GITHUB_STEP_SUMMARY: "", GH_TOKEN: "", ...NO_SCREENSHOTS_ENV };
+  const env = { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "acme/catalog", GITHUB_API_URL: server.url, GITHUB_STEP_SUMMARY: "", GH_TOKEN: "" };
   return {
     fx,
     server,
