@@ -138,10 +138,6 @@ function distanceToName(rows: string[][], r: number, names: readonly string[]): 
 }
 
 /**
- * The paragraph or list item an evidence text came from when it is not a table row (Gemini's footnote
- * "Image output is priced at $30 per 1,000,000 tokens…"): the smallest block holding most of the text.
- */
-/**
  * A stored page as a person sees it, to find and picture rows in: HTML as stored; markdown rendered, with the
  * tables a docs site draws from components shown as tables (a `DocTable` call's props, the tables inside
  * Mintlify tabs and accordions), as the sources read them.
@@ -150,6 +146,10 @@ export function loadPageToPicture(body: string, format: PageFormat): CheerioAPI 
   return loadPageToRender(format === "markdown" ? mdxAsMarkdown(jsxTablesAsHtml(body)) : body, format);
 }
 
+/**
+ * The paragraph or list item an evidence text came from when it is not a table row (Gemini's footnote
+ * "Image output is priced at $30 per 1,000,000 tokens…"): the smallest block holding most of the text.
+ */
 export function locateBlock($: CheerioAPI, evidence: string): Element | undefined {
   const wanted = squash(evidence);
   if (wanted === "") return undefined;
